@@ -1,0 +1,211 @@
+"""The application service: checks signed statements and saves their events, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from ledger.domain.keys import OfficialKey, key_aggregate_id
+from ledger.domain.signed import make_signed
+from ledger.entry import MAX_ENTRY_BYTES, entry_bytes
+from ledger.errors import (
+    ClockSkew,
+    ReplayedNonce,
+    StatementTooLarge,
+    UnknownStatementType,
+    VersionConflict,
+)
+from ledger.handlers import HANDLERS, Verified
+from ledger.protocols import SignatureVerifier
+from ledger.registry import KeyRecord, authenticate
+from ledger.statement import SignedStatement
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One stored event of an accepted statement."""
+
+    notification_id: int
+    aggregate_id: UUID
+    aggregate_version: int
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A statement that was saved, with the events it produced."""
+
+    statement: SignedStatement
+    events: tuple[RecordedEvent, ...]
+
+
+class LedgerApplication(Application[UUID]):
+    """Verifies statements against the key registry in the log and saves their events."""
+
+    name = "Ledger"
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        log_public_key: bytes,
+        verifier: SignatureVerifier,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_clock_skew: timedelta = timedelta(minutes=5),
+    ) -> None:
+        super().__init__(env=env)
+        self.log_public_key = log_public_key
+        self.verifier = verifier
+        self.clock = clock
+        self.max_clock_skew = max_clock_skew
+
+    def key_record(self, key_id: str) -> KeyRecord | None:
+        """The registry's record of a key, as the log says now."""
+        try:
+            key = self.repository.get(key_aggregate_id(key_id))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(key, OfficialKey)
+        return key.record
+
+    def submit(self, statement: SignedStatement) -> Accepted:
+        """Check and save one statement."""
+        return self.submit_many([statement])[0]
+
+    def submit_many(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
+        """Check every statement, then save all their events in one transaction (or none)."""
+        batch = _Batch(self)
+        produced: list[list[Aggregate]] = []
+        for signed in statements:
+            produced.append(batch.apply(signed))
+        nonces = [(s.statement.signer, s.statement.nonce) for s in statements]
+        try:
+            recordings = self.save(*batch.pending.values(), nonces=nonces)
+        except IntegrityError:
+            raise self._explain_integrity_error(statements) from None
+        by_event = {
+            (r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings
+        }
+        return [
+            Accepted(signed, tuple(_recorded(by_event, aggregate) for aggregate in aggregates))
+            for signed, aggregates in zip(statements, produced, strict=True)
+        ]
+
+    def _explain_integrity_error(self, statements: Sequence[SignedStatement]) -> Exception:
+        for signed in statements:
+            if self.recorder.nonce_used(signed.statement.signer, signed.statement.nonce):  # type: ignore[attr-defined]
+                return _replayed(signed)
+        return VersionConflict(
+            "another statement changed the same record first; reload and sign again",
+            "một statement khác đã thay đổi bản ghi này trước; hãy tải lại và ký lại",
+        )
+
+
+def _recorded(by_event: dict[tuple[UUID, int], Any], aggregate: Aggregate) -> RecordedEvent:
+    # Each handler returns aggregates it changed once; their last event is theirs in this batch.
+    recording = by_event[(aggregate.id, aggregate.version)]
+    return RecordedEvent(recording.notification.id, aggregate.id, aggregate.version)
+
+
+class _Batch:
+    """Statements of one save: later ones see the changes of earlier ones."""
+
+    def __init__(self, app: LedgerApplication) -> None:
+        self.app = app
+        self.pending: dict[UUID, Aggregate] = {}
+        self.nonces: set[tuple[str, str]] = set()
+        self._log_is_empty: bool | None = None
+
+    @property
+    def log_is_empty(self) -> bool:
+        """True before anything is recorded."""
+        if self._log_is_empty is None:
+            self._log_is_empty = not self.app.recorder.max_notification_id()
+        return self._log_is_empty and not self.pending
+
+    def load(self, aggregate_id: UUID) -> Aggregate | None:
+        """Latest state, pending changes first."""
+        if aggregate_id in self.pending:
+            return self.pending[aggregate_id]
+        try:
+            aggregate = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(aggregate, Aggregate)
+        return aggregate
+
+    def key_record(self, key_id: str) -> KeyRecord | None:
+        """Registry record, pending changes first."""
+        key = self.load(key_aggregate_id(key_id))
+        return key.record if isinstance(key, OfficialKey) else None
+
+    def apply(self, signed: SignedStatement) -> list[Aggregate]:
+        """Check one statement and stage the aggregates it changes."""
+        statement = signed.statement
+        handler = HANDLERS.get(statement.type)
+        if handler is None:
+            raise UnknownStatementType(
+                f"unknown statement type {statement.type!r}; known: {sorted(HANDLERS)}",
+                f"loại statement {statement.type!r} không được hỗ trợ",
+                type=statement.type,
+                known=sorted(HANDLERS),
+            )
+        now = self.app.clock()
+        if abs(statement.time - now) > self.app.max_clock_skew:
+            raise ClockSkew(
+                f"statement time {statement.time.isoformat()} is more than "
+                f"{int(self.app.max_clock_skew.total_seconds())} s from the server clock "
+                f"{now.isoformat()}",
+                "thời điểm của statement lệch quá nhiều so với đồng hồ máy chủ",
+                statement_time=statement.time.isoformat(),
+                server_time=now.isoformat(),
+                max_skew_seconds=int(self.app.max_clock_skew.total_seconds()),
+            )
+        signer, public_key = authenticate(signed, self, self.app.log_public_key, self.app.verifier)
+        nonce = (statement.signer, statement.nonce)
+        if nonce in self.nonces or self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
+            raise _replayed(signed)
+        self.nonces.add(nonce)
+        attestation = make_signed(signed.raw, signed.signature, public_key)
+        aggregates = handler(self, Verified(statement, signer, attestation))
+        for aggregate in aggregates:
+            self.pending[aggregate.id] = aggregate
+        self._check_entry_sizes(aggregates)
+        return aggregates
+
+    def _check_entry_sizes(self, aggregates: list[Aggregate]) -> None:
+        # Events hold the statement text plus a little; only large ones need the exact size.
+        for aggregate in aggregates:
+            for event in aggregate.pending_events:
+                stored = self.app.mapper.to_stored_event(event)
+                if len(stored.state) < MAX_ENTRY_BYTES - 1024:
+                    continue
+                size = len(
+                    entry_bytes(
+                        stored.originator_id, stored.originator_version, stored.topic, stored.state
+                    )
+                )
+                if size > MAX_ENTRY_BYTES:
+                    raise StatementTooLarge(
+                        f"the log entry of this statement would be {size} bytes; "
+                        f"a log entry is at most {MAX_ENTRY_BYTES}",
+                        f"bản ghi nhật ký của statement này dài {size} byte, "
+                        f"vượt giới hạn {MAX_ENTRY_BYTES}",
+                        size=size,
+                        limit=MAX_ENTRY_BYTES,
+                    )
+
+
+def _replayed(signed: SignedStatement) -> ReplayedNonce:
+    return ReplayedNonce(
+        f"key {signed.statement.signer} already used nonce {signed.statement.nonce}",
+        "nonce này đã được dùng với khoá ký này (statement bị gửi lại)",
+        key_id=signed.statement.signer,
+        nonce=signed.statement.nonce,
+    )

@@ -1,0 +1,235 @@
+"""The composition root of a log: settings in, a ready Ledger (application, log, sequencer) out."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from keys.ed25519 import ED25519
+from keys.keyfile import passphrase_from, read_private_key, read_public_key
+from ledger.application import Accepted, LedgerApplication
+from ledger.log_schema import metadata
+from ledger.log_store import LogHead, LogStore
+from ledger.note import VerifierKey
+from ledger.protocols import Signer
+from ledger.sequencer import Sequencer
+from ledger.settings import Settings
+from ledger.statement import SignedStatement
+from ledger.tlog_proof import format_tlog_proof
+
+Clock = Callable[[], datetime]
+
+
+class ReceiptPending(Exception):
+    """Saved, but not yet sequenced by the separate sequencer within the wait time."""
+
+    def __init__(self, accepted: list[Accepted]) -> None:
+        super().__init__("saved; waiting for the sequencer")
+        self.accepted = accepted
+
+
+class Ledger:
+    """One open log: submit statements, read the tree."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        app: LedgerApplication,
+        log: LogStore,
+        engines: list[Engine],
+        sequencer: Sequencer | None,
+        log_public_key: bytes,
+    ) -> None:
+        self.settings = settings
+        self.app = app
+        self.log = log
+        self.sequencer = sequencer
+        self.log_public_key = log_public_key
+        self._engines = engines
+        self._sequence_lock = threading.Lock()
+
+    @property
+    def origin(self) -> str:
+        """The log's origin line, fixed at init."""
+        return self.settings.origin
+
+    @property
+    def verifier_key(self) -> VerifierKey:
+        """The log's checkpoint verifier key."""
+        return VerifierKey.from_public_key(self.origin, self.log_public_key)
+
+    def submit(self, statements: Sequence[SignedStatement], *, wait: float = 5.0) -> dict[str, Any]:
+        """Save statements in one transaction, sequence them, and return their receipts."""
+        accepted = self.app.submit_many(statements)
+        self.sequence_now()
+        return self.receipts(accepted, wait=wait)
+
+    def sequence_now(self) -> None:
+        """Embedded mode: extend the tree right away (no-op with a separate sequencer)."""
+        if self.sequencer is not None:
+            with self._sequence_lock:
+                self.sequencer.catch_up()
+
+    def receipts(self, accepted: list[Accepted], *, wait: float = 5.0) -> dict[str, Any]:
+        """Receipts of accepted statements, waiting up to `wait` seconds for the sequencer."""
+        last_id = max(e.notification_id for a in accepted for e in a.events)
+        deadline = time.monotonic() + wait
+        head = self.log.head()
+        while head is None or head.position < last_id:
+            if time.monotonic() >= deadline:
+                raise ReceiptPending(accepted)
+            time.sleep(0.02)
+            head = self.log.head()
+        return {
+            "checkpoint": head.checkpoint,
+            "tree_size": head.size,
+            "statements": [self._statement_receipt(a, head) for a in accepted],
+        }
+
+    def _statement_receipt(self, accepted: Accepted, head: LogHead) -> dict[str, Any]:
+        entries = []
+        for recorded in accepted.events:
+            index = self.log.leaf_index(recorded.notification_id)
+            assert index is not None, "sequenced events have a leaf"
+            proof = self.log.inclusion_proof(index, head.size)
+            leaf = self.log.tile_hashes(0, index // 256)[
+                32 * (index % 256) : 32 * (index % 256) + 32
+            ]
+            entries.append(
+                {
+                    "leaf_index": index,
+                    "leaf_hash": _b64(leaf),
+                    "aggregate_id": str(recorded.aggregate_id),
+                    "aggregate_version": recorded.aggregate_version,
+                    "inclusion_proof": [_b64(h) for h in proof],
+                    "tlog_proof": format_tlog_proof(index, proof, head.checkpoint),
+                }
+            )
+        statement = accepted.statement.statement
+        return {
+            "type": statement.type,
+            "signer": statement.signer,
+            "nonce": statement.nonce,
+            "leaf_index": entries[0]["leaf_index"],
+            "entries": entries,
+        }
+
+    def close(self) -> None:
+        """Release connections."""
+        self.app.close()
+        for engine in self._engines:
+            engine.dispose()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def make_engines(settings: Settings) -> tuple[Engine, Engine]:
+    """(reader, sequencer writer) engines; on SQLite the writer takes the write lock at BEGIN."""
+    url = settings.sqlalchemy_url()
+    if settings.is_postgres:
+        engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+        return engine, engine
+    reader = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    writer = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(writer, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # The tree is derived data: after a power cut it is rebuilt identically from the event
+        # store (written with synchronous=FULL), so the sequencer's own commits need not fsync.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(writer, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return reader, writer
+
+
+def load_log_signer(settings: Settings, passphrase: bytes | None = None) -> Signer:
+    """The log's private key (needed only where checkpoints are signed)."""
+    if passphrase is None:
+        passphrase = passphrase_from(file=_passphrase_file())
+    return read_private_key(
+        settings.data_dir / settings.log_key_file,
+        passphrase,
+        allow_unencrypted=settings.unencrypted_keys,
+    )
+
+
+def _passphrase_file() -> Path | None:
+    import os
+
+    value = os.environ.get("CANBO_KEY_PASSPHRASE_FILE")
+    return Path(value) if value else None
+
+
+def open_ledger(
+    settings: Settings,
+    *,
+    passphrase: bytes | None = None,
+    clock: Clock | None = None,
+    sequence_in_process: bool | None = None,
+    create_tables: bool | None = None,
+    log_signer: Signer | None = None,
+) -> Ledger:
+    """Open a log; embedded SQLite sequences in-process, PostgreSQL uses `canbo sequencer`."""
+    if sequence_in_process is None:
+        sequence_in_process = not settings.is_postgres
+    if create_tables is None:
+        create_tables = not settings.is_postgres
+    log_public_key, _label = read_public_key(
+        settings.data_dir / (settings.log_key_file.removesuffix(".key") + ".pub")
+    )
+    app = LedgerApplication(
+        settings.eventsourcing_env(create_table=create_tables),
+        log_public_key=log_public_key,
+        verifier=ED25519,
+        clock=clock or (lambda: datetime.now(UTC)),
+        max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
+    )
+    reader, writer = make_engines(settings)
+    if create_tables:
+        metadata.create_all(writer)
+    sequencer = None
+    if sequence_in_process:
+        sequencer = make_sequencer(settings, writer, app.recorder, log_signer, passphrase)
+    ledger = Ledger(
+        settings,
+        app,
+        LogStore(reader, app.recorder),
+        [reader, writer],
+        sequencer,
+        log_public_key,
+    )
+    ledger.sequence_now()  # catch up anything saved before a crash
+    return ledger
+
+
+def make_sequencer(
+    settings: Settings,
+    writer: Engine,
+    recorder: Any,
+    log_signer: Signer | None = None,
+    passphrase: bytes | None = None,
+) -> Sequencer:
+    """A sequencer for this log, with its log key."""
+    return Sequencer(
+        writer,
+        recorder,
+        origin=settings.origin,
+        log_signer=log_signer or load_log_signer(settings, passphrase),
+        batch_size=settings.sequencer_batch_size,
+    )

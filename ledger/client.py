@@ -1,0 +1,35 @@
+"""Building and signing statements on the official's side (keys never leave their machine)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from ledger.protocols import Signer
+from ledger.registry import key_id_of
+from ledger.statement import SignedStatement, Statement, sign_statement
+
+
+def new_nonce() -> str:
+    """A fresh 128-bit nonce in base64url."""
+    return secrets.token_urlsafe(16)
+
+
+def make_statement(
+    type: str,
+    payload: dict[str, Any],
+    signer: Signer,
+    *,
+    time: datetime | None = None,
+    nonce: str | None = None,
+) -> SignedStatement:
+    """Build a statement of type with payload, dated now (or `time`), and sign it."""
+    statement = Statement(
+        type=type,
+        payload=payload,
+        signer=key_id_of(signer.public_key),
+        time=(time or datetime.now(UTC)).replace(microsecond=0),
+        nonce=nonce or new_nonce(),
+    )
+    return sign_statement(statement, signer)

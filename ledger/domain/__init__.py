@@ -1,0 +1,1 @@
+"""Aggregates of the ledger. Every event carries the signed statement that caused it."""

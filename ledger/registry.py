@@ -1,0 +1,270 @@
+"""The key registry's rules, as pure functions shared by the server and the outside verifier.
+
+Keys are enrolled, rotated and revoked by signed statements in the log itself. A signature counts
+only if, at the statement's time, its key was enrolled, already valid and not yet revoked or
+rotated away. The server and `canbo verify` both decide this with the functions below, so the log
+means the same thing to both.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from ledger.errors import (
+    BadSignature,
+    InvalidPayload,
+    KeyNotYetValid,
+    NotAuthorised,
+    RevokedKey,
+    UnknownKey,
+)
+from ledger.protocols import SignatureVerifier
+from ledger.statement import SignedStatement, Statement, parse_time
+
+ROLES = frozenset(
+    {"registrar", "official", "clerk", "inspector", "handler", "protection_officer", "committee"}
+)
+KEY_STATEMENT_TYPES = frozenset({"key.enrol", "key.rotate", "key.revoke"})
+ALL_UNITS = "*"
+
+
+def key_id_of(public_key: bytes) -> str:
+    """An official's key id: SHA-256 of the raw public key, first 16 bytes, hex (DESIGN.md)."""
+    return hashlib.sha256(public_key).digest()[:16].hex()
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """What the log says about one key."""
+
+    key_id: str
+    public_key: bytes
+    official_id: str
+    role: str
+    unit_scope: str
+    valid_from: datetime
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    rotated_to: str | None = None
+
+    def check_valid_at(self, moment: datetime) -> None:
+        """Raise unless the key may sign a statement made at moment."""
+        if moment < self.valid_from:
+            raise KeyNotYetValid(
+                f"key {self.key_id} is valid from {self.valid_from.isoformat()}, "
+                f"the statement is dated {moment.isoformat()}",
+                f"khoá {self.key_id} chỉ có hiệu lực từ {self.valid_from.isoformat()}",
+                key_id=self.key_id,
+                valid_from=self.valid_from.isoformat(),
+            )
+        if self.revoked_at is not None and moment >= self.revoked_at:
+            how = f"rotated to {self.rotated_to}" if self.rotated_to else "revoked"
+            raise RevokedKey(
+                f"key {self.key_id} was {how} at {self.revoked_at.isoformat()} "
+                f"({self.revocation_reason}); the statement is dated {moment.isoformat()}",
+                f"khoá {self.key_id} đã bị thu hồi lúc {self.revoked_at.isoformat()}",
+                key_id=self.key_id,
+                revoked_at=self.revoked_at.isoformat(),
+                reason=self.revocation_reason,
+            )
+
+
+class KeyLookup(Protocol):
+    """Where the registry's current records are found."""
+
+    def key_record(self, key_id: str) -> KeyRecord | None:
+        """The record of a key id, or None if never enrolled."""
+        ...
+
+
+def scope_covers(scope: str, unit: str) -> bool:
+    """True if a unit scope covers a unit: '*' covers all, 'A' covers 'A' and 'A/...'."""
+    return scope == ALL_UNITS or unit == scope or unit.startswith(scope + "/")
+
+
+def authenticate(
+    signed: SignedStatement,
+    keys: KeyLookup,
+    log_public_key: bytes,
+    verifier: SignatureVerifier,
+) -> tuple[KeyRecord | None, bytes]:
+    """The signer's record (None for the log key) and public key, once the signature holds."""
+    statement = signed.statement
+    record: KeyRecord | None = None
+    if statement.signer == key_id_of(log_public_key):
+        public_key = log_public_key
+    else:
+        record = keys.key_record(statement.signer)
+        if record is None:
+            raise UnknownKey(
+                f"key {statement.signer} is not enrolled in this log",
+                f"khoá {statement.signer} chưa được đăng ký trong sổ này",
+                key_id=statement.signer,
+            )
+        public_key = record.public_key
+    if not verifier.verify(public_key, signed.signature, signed.raw):
+        raise BadSignature(
+            f"the signature does not verify under key {statement.signer}",
+            f"chữ ký không hợp lệ với khoá {statement.signer}",
+            key_id=statement.signer,
+        )
+    if record is not None:
+        record.check_valid_at(statement.time)
+    return record, public_key
+
+
+def key_changes(
+    statement: Statement, signer: KeyRecord | None, keys: KeyLookup, *, log_is_empty: bool
+) -> list[KeyRecord]:
+    """The key records a key.* statement creates or changes, after checking its authority."""
+    payload = statement.payload
+    if statement.type == "key.enrol":
+        record = _enrolment(payload)
+        if signer is None:
+            if not log_is_empty:
+                raise _not_authorised("the log key signs only the genesis enrolment")
+        else:
+            _require_registrar(signer, record.unit_scope)
+        if keys.key_record(record.key_id) is not None:
+            raise InvalidPayload(
+                f"key {record.key_id} is already enrolled",
+                f"khoá {record.key_id} đã được đăng ký",
+                key_id=record.key_id,
+            )
+        return [record]
+    if signer is None:
+        raise _not_authorised("the log key signs only the genesis enrolment")
+    target = _existing(keys, _text(payload, "key_id"))
+    at = _time(payload, "at", default=statement.time)
+    if at < statement.time:
+        raise InvalidPayload(
+            "a key cannot be revoked or rotated with a time earlier than the statement",
+            "không được thu hồi hoặc thay khoá với thời điểm sớm hơn thời điểm ký",
+            field="at",
+        )
+    if target.revoked_at is not None:
+        raise InvalidPayload(
+            f"key {target.key_id} is already revoked",
+            f"khoá {target.key_id} đã bị thu hồi",
+            key_id=target.key_id,
+        )
+    if signer.key_id != target.key_id:
+        _require_registrar(signer, target.unit_scope)
+    if statement.type == "key.revoke":
+        reason = _text(payload, "reason")
+        _only(payload, {"key_id", "at", "reason"})
+        return [replace(target, revoked_at=at, revocation_reason=reason)]
+    if statement.type == "key.rotate":
+        _only(payload, {"key_id", "at", "public_key"})
+        public_key = _public_key(payload)
+        successor = KeyRecord(
+            key_id=key_id_of(public_key),
+            public_key=public_key,
+            official_id=target.official_id,
+            role=target.role,
+            unit_scope=target.unit_scope,
+            valid_from=at,
+        )
+        if keys.key_record(successor.key_id) is not None or successor.key_id == target.key_id:
+            raise InvalidPayload(
+                f"key {successor.key_id} is already enrolled",
+                f"khoá {successor.key_id} đã được đăng ký",
+                key_id=successor.key_id,
+            )
+        rotated = replace(
+            target, revoked_at=at, revocation_reason="rotated", rotated_to=successor.key_id
+        )
+        return [rotated, successor]
+    raise ValueError(f"not a key statement: {statement.type}")
+
+
+def _enrolment(payload: dict[str, Any]) -> KeyRecord:
+    _only(payload, {"public_key", "official_id", "role", "unit_scope", "valid_from"})
+    public_key = _public_key(payload)
+    role = _text(payload, "role")
+    if role not in ROLES:
+        raise InvalidPayload(
+            f"role must be one of {sorted(ROLES)}, got {role!r}",
+            "vai trò không hợp lệ",
+            field="role",
+        )
+    return KeyRecord(
+        key_id=key_id_of(public_key),
+        public_key=public_key,
+        official_id=_text(payload, "official_id"),
+        role=role,
+        unit_scope=_text(payload, "unit_scope"),
+        valid_from=_time(payload, "valid_from"),
+    )
+
+
+def _require_registrar(signer: KeyRecord, unit: str) -> None:
+    if signer.role != "registrar" or not scope_covers(signer.unit_scope, unit):
+        raise _not_authorised(
+            f"key {signer.key_id} (role {signer.role}, scope {signer.unit_scope}) "
+            f"may not manage keys of unit {unit}"
+        )
+
+
+def _not_authorised(why: str) -> NotAuthorised:
+    return NotAuthorised(why, "người ký không có thẩm quyền quản lý khoá này", reason=why)
+
+
+def _existing(keys: KeyLookup, key_id: str) -> KeyRecord:
+    record = keys.key_record(key_id)
+    if record is None:
+        raise InvalidPayload(
+            f"key {key_id} is not enrolled", f"khoá {key_id} chưa được đăng ký", key_id=key_id
+        )
+    return record
+
+
+def _only(payload: dict[str, Any], allowed: set[str]) -> None:
+    extra = set(payload) - allowed
+    if extra:
+        raise InvalidPayload(
+            f"unexpected payload fields {sorted(extra)}; allowed {sorted(allowed)}",
+            "payload có trường không hợp lệ",
+            unexpected=sorted(extra),
+        )
+
+
+def _text(payload: dict[str, Any], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise InvalidPayload(
+            f"payload.{name} must be a non-empty string of at most 200 characters",
+            f"payload.{name} phải là chuỗi khác rỗng, tối đa 200 ký tự",
+            field=name,
+        )
+    return value
+
+
+def _time(payload: dict[str, Any], name: str, default: datetime | None = None) -> datetime:
+    if name not in payload and default is not None:
+        return default
+    try:
+        return parse_time(payload.get(name))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise InvalidPayload(
+            f"payload.{name}: {exc}", f"payload.{name} không đúng dạng thời gian UTC", field=name
+        ) from None
+
+
+def _public_key(payload: dict[str, Any]) -> bytes:
+    try:
+        public_key = base64.b64decode(_text(payload, "public_key"), validate=True)
+    except (binascii.Error, ValueError):
+        public_key = b""
+    if len(public_key) != 32:
+        raise InvalidPayload(
+            "payload.public_key must be a base64 raw 32-byte Ed25519 public key",
+            "payload.public_key phải là khoá công khai Ed25519 32 byte dạng base64",
+            field="public_key",
+        )
+    return public_key

@@ -1,0 +1,109 @@
+"""One settings object for a log, read from its data directory and the environment.
+
+`DATA_DIR/ledger.json` is written by `canbo init`; the environment may override the database
+(CANBO_DATABASE_URL) and carries the key passphrase (CANBO_KEY_PASSPHRASE or
+CANBO_KEY_PASSPHRASE_FILE). This module is the one place that turns settings into
+eventsourcing's environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+CONFIG_FILE = "ledger.json"
+SQLITE_FILE = "ledger.sqlite3"
+
+
+class SettingsError(Exception):
+    """The data directory or configuration is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything needed to open a log."""
+
+    data_dir: Path
+    origin: str
+    database_url: str | None = None  # None: the embedded SQLite file in data_dir
+    log_key_file: str = "keys/log.key"
+    unencrypted_keys: bool = False
+    max_clock_skew_seconds: int = 300
+    sequencer_batch_size: int = 1000
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the log lives in PostgreSQL."""
+        return bool(self.database_url and self.database_url.startswith("postgres"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded database file."""
+        return self.data_dir / SQLITE_FILE
+
+    def sqlalchemy_url(self) -> str:
+        """The SQLAlchemy URL of the log database."""
+        if not self.is_postgres:
+            return f"sqlite:///{self.sqlite_path}"
+        assert self.database_url is not None
+        scheme, rest = self.database_url.split("://", 1)
+        return f"postgresql+psycopg://{rest}" if "+" not in scheme else self.database_url
+
+    def eventsourcing_env(self, *, create_table: bool) -> dict[str, str]:
+        """eventsourcing's environment for the event store."""
+        common = {
+            "CREATE_TABLE": "y" if create_table else "n",
+            "AGGREGATE_CACHE_MAXSIZE": "10000",
+        }
+        if not self.is_postgres:
+            return {
+                **common,
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "ledger.recorders:LedgerSQLiteRecorder",
+            }
+        assert self.database_url is not None
+        url = urlsplit(self.database_url)
+        return {
+            **common,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "8",
+            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:LedgerPostgresRecorder",
+        }
+
+    def save(self) -> None:
+        """Write ledger.json."""
+        data = asdict(self)
+        data.pop("data_dir")
+        (self.data_dir / CONFIG_FILE).write_text(json.dumps(data, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Settings:
+        """Read ledger.json from a data directory, with environment overrides."""
+        path = data_dir / CONFIG_FILE
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise SettingsError(
+                f"{data_dir} is not a canbo-ledger data directory (no {CONFIG_FILE}); "
+                f"create one with: canbo init --data-dir {data_dir}"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise SettingsError(f"cannot read {path}: {exc}") from None
+        known = {f for f in cls.__dataclass_fields__ if f != "data_dir"}
+        settings = cls(data_dir=data_dir, **{k: v for k, v in data.items() if k in known})
+        override = os.environ.get("CANBO_DATABASE_URL")
+        return replace(settings, database_url=override) if override else settings
