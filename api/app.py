@@ -1,0 +1,44 @@
+"""The FastAPI application: one Ledger per process, opened in the lifespan, closed on shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from api.errors import install_error_handlers
+from api.routes import proofs, statements, tiles
+from ledger.bootstrap import Ledger
+
+
+def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = True) -> FastAPI:
+    """The API over the ledger that `open_ledger` opens at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ledger = open_ledger()
+        try:
+            yield
+        finally:
+            if close_on_shutdown:
+                app.state.ledger.close()
+
+    app = FastAPI(
+        title="canbo-ledger",
+        version="0.1.0",
+        summary="Signed, append-only, verifiable ledger of grassroots personnel work",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(statements.router)
+    app.include_router(proofs.router)
+    app.include_router(tiles.router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> JSONResponse:
+        """Liveness: the process answers."""
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,214 @@
+"""The `canbo` command: init, serve, demo, sequencer, verify and keys."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from keys import cli as keys_cli
+from keys.keyfile import KeyFileError, passphrase_from, read_private_key
+from ledger.settings import Settings, SettingsError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _passphrase(args: argparse.Namespace) -> bytes | None:
+    return passphrase_from(file=getattr(args, "passphrase_file", None))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a new log in a data directory."""
+    from ledger.datadir import init_data_dir
+
+    passphrase = _passphrase(args)
+    if passphrase is None and not args.unencrypted_keys:
+        raise KeyFileError(
+            "no passphrase for the new keys: set CANBO_KEY_PASSPHRASE, use --passphrase-file, "
+            "or pass --unencrypted-keys to store them unencrypted"
+        )
+    result = init_data_dir(
+        args.data_dir,
+        origin=args.origin,
+        database_url=args.database_url,
+        passphrase=passphrase,
+        unencrypted_keys=args.unencrypted_keys,
+    )
+    print(f"created log {result.settings.origin} in {args.data_dir}")
+    print(f"log verifier key: {result.verifier_key}")
+    print(f"first registrar key: {result.registrar_key_id} ({result.registrar_key_file})")
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from ledger.bootstrap import load_log_signer, open_ledger
+
+    # Load the log key before starting, so a wrong passphrase is an error here, not at start-up.
+    log_signer = None if settings.is_postgres else load_log_signer(settings, passphrase)
+    app = create_app(lambda: open_ledger(settings, log_signer=log_signer))
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API of an existing log."""
+    settings = Settings.load(args.data_dir)
+    _print_urls(args.host, args.port)
+    _serve(settings, args.host, args.port, _passphrase(args))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create (if needed) a demo log with seeded data, then serve it."""
+    from ledger.bootstrap import open_ledger
+    from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
+    from ops.demo.seed import seed_demo
+
+    data_dir: Path = args.data_dir
+    if not (data_dir / "ledger.json").exists():
+        print(f"demo: creating a log in {data_dir} with UNENCRYPTED demo keys (--unencrypted-keys)")
+        init_data_dir(data_dir, origin="canbo.demo/vn-hn", unencrypted_keys=True)
+        settings = Settings.load(data_dir)
+        registrar = read_private_key(data_dir / REGISTRAR_KEY_FILE, None, allow_unencrypted=True)
+        ledger = open_ledger(settings)
+        try:
+            result = seed_demo(ledger, registrar, seed=args.seed)
+        finally:
+            ledger.close()
+        print(
+            f"demo: enrolled {result.officials} officials, published {result.notices} notices; "
+            f"log size {result.tree_size}"
+        )
+    else:
+        print(f"demo: reusing the log in {data_dir}")
+    settings = Settings.load(data_dir)
+    _print_urls(args.host, args.port)
+    _serve(settings, args.host, args.port, None)
+    return 0
+
+
+def _print_urls(host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    print("open:")
+    print(f"  {base}/docs                  the API and its OpenAPI document")
+    print(f"  {base}/log/checkpoint        the latest signed checkpoint")
+    print(f"  {base}/v1/log/vkey           the log's verifier key")
+    print(f"  {base}/v1/log/entries/0      the genesis entry")
+    print(f"verify it: canbo verify --url {base}")
+    sys.stdout.flush()
+
+
+def cmd_sequencer(args: argparse.Namespace) -> int:
+    """Run the sequencer (PostgreSQL deployments: a separate process, one leader at a time)."""
+    from ledger.bootstrap import make_engines, make_sequencer, open_ledger
+    from ledger.sequencer_service import run_sequencer
+
+    settings = Settings.load(args.data_dir)
+    ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
+    _, writer = make_engines(settings)
+    sequencer = make_sequencer(settings, writer, ledger.app.recorder, None, _passphrase(args))
+    if args.once:
+        added = sequencer.catch_up()
+        print(f"sequenced {added} leaves")
+        ledger.close()
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        run_sequencer(sequencer, writer, stop, poll_interval=args.poll_interval)
+    finally:
+        writer.dispose()
+        ledger.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `canbo`."""
+    parser = argparse.ArgumentParser(
+        prog="canbo", description="canbo-ledger: a signed, verifiable ledger of personnel work"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_dir(p: argparse.ArgumentParser, default: str | None = None) -> None:
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            required=default is None,
+            default=default,
+            help="the log's data directory" + (f" (default {default})" if default else ""),
+        )
+
+    def passphrase_file(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help="file holding the key passphrase (else $CANBO_KEY_PASSPHRASE)",
+        )
+
+    def server(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+        p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+
+    init = sub.add_parser("init", help="create a new log (keys, origin, database)")
+    data_dir(init)
+    init.add_argument("--origin", help="the log's origin line (fixed forever)")
+    init.add_argument("--database-url", help="postgresql://user@host:port/db (default: SQLite)")
+    init.add_argument(
+        "--unencrypted-keys",
+        action="store_true",
+        help="store the new private keys without a passphrase (demos and tests only)",
+    )
+    passphrase_file(init)
+    init.set_defaults(func=cmd_init)
+
+    serve = sub.add_parser("serve", help="serve the HTTP API of a log")
+    data_dir(serve)
+    server(serve)
+    passphrase_file(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="create a demo log with seeded data and serve it")
+    data_dir(demo, "demo-data")
+    server(demo)
+    demo.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    demo.set_defaults(func=cmd_demo)
+
+    seq = sub.add_parser("sequencer", help="run the sequencer process")
+    data_dir(seq)
+    passphrase_file(seq)
+    seq.add_argument("--once", action="store_true", help="catch up once and exit")
+    seq.add_argument("--poll-interval", type=float, default=0.1, help="idle poll seconds")
+    seq.set_defaults(func=cmd_sequencer)
+
+    try:
+        from ledger.verify import cli as verify_cli
+    except ImportError:  # pragma: no cover - only while the verifier is being written
+        pass
+    else:
+        verify_cli.register(sub)
+    keys_cli.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except (SettingsError, KeyFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

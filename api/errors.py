@@ -1,0 +1,114 @@
+"""The one place that maps ledger errors to HTTP, and the one JSON error shape.
+
+Every error body is {"code", "message_vi", "message_en", "details"}; no stack trace reaches a
+client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from eventsourcing.persistence import OperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ledger.errors import LedgerError
+
+log = logging.getLogger("canbo.api")
+
+STATUS_BY_CODE: dict[str, int] = {
+    "malformed_statement": 400,
+    "non_canonical_statement": 400,
+    "statement_too_large": 413,
+    "unknown_statement_type": 422,
+    "invalid_payload": 422,
+    "clock_skew": 422,
+    "bad_signature": 401,
+    "unknown_key": 401,
+    "revoked_key": 403,
+    "key_not_yet_valid": 403,
+    "not_authorised": 403,
+    "replayed_nonce": 409,
+    "version_conflict": 409,
+    "not_found": 404,
+    "log_unavailable": 503,
+}
+
+
+def error_body(code: str, en: str, vi: str, **details: Any) -> dict[str, Any]:
+    """The JSON error shape."""
+    return {"code": code, "message_vi": vi, "message_en": en, "details": details}
+
+
+def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
+    """A JSON error response; 401s name the scheme the API expects."""
+    headers = {"WWW-Authenticate": 'Signature realm="canbo-ledger"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into the error shape."""
+
+    @app.exception_handler(LedgerError)
+    async def ledger_error(_request: Request, exc: LedgerError) -> JSONResponse:
+        return error_response(STATUS_BY_CODE.get(exc.code, 400), exc.to_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return error_response(
+            422,
+            error_body(
+                "invalid_request",
+                "the request parameters are invalid",
+                "tham số yêu cầu không hợp lệ",
+                problems=problems,
+            ),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        return error_response(
+            exc.status_code,
+            error_body(code, str(exc.detail), _VI.get(exc.status_code, "yêu cầu không hợp lệ")),
+        )
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc).__name__)
+        return error_response(
+            503,
+            error_body(
+                "database_unavailable",
+                "the database is unavailable; nothing was recorded, retry shortly",
+                "cơ sở dữ liệu tạm thời không truy cập được; chưa ghi gì, hãy thử lại sau",
+            ),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return error_response(
+            500,
+            error_body(
+                "internal_error",
+                "an unexpected error occurred; it has been logged",
+                "đã xảy ra lỗi không mong muốn; lỗi đã được ghi lại",
+            ),
+        )
+
+
+_VI = {
+    404: "không tìm thấy",
+    405: "phương thức không được hỗ trợ",
+    413: "nội dung yêu cầu quá lớn",
+}

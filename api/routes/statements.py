@@ -1,0 +1,99 @@
+"""Submitting signed statements: the only way anything is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.deps import LedgerDep
+from ledger.bootstrap import ReceiptPending
+from ledger.errors import MalformedStatement, StatementTooLarge
+from ledger.statement import MAX_STATEMENT_BYTES, SignedStatement, parse_envelope
+
+router = APIRouter(prefix="/v1/statements", tags=["statements"])
+
+MAX_BATCH = 100
+# A statement's text is escaped once more inside the envelope, hence the headroom.
+MAX_ENVELOPE_BYTES = 2 * MAX_STATEMENT_BYTES + 1024
+
+_ENVELOPE_EXAMPLE = {
+    "statement": '{"nonce":"q1w2e3r4t5y6u7i8o9p0","payload":{...},"signer":"<key id>",'
+    '"time":"2026-11-26T08:00:00Z","type":"notice.publish"}',
+    "signature": "<base64 Ed25519 signature of the statement text>",
+}
+
+
+async def _read_json(request: Request, limit: int) -> Any:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(len(body), limit)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedStatement(
+            f"the request body is not JSON: {exc}", "nội dung yêu cầu không phải JSON"
+        ) from None
+
+
+def _too_large(size: int, limit: int) -> StatementTooLarge:
+    return StatementTooLarge(
+        f"request body of {size} bytes is over the limit of {limit}",
+        f"nội dung yêu cầu {size} byte vượt giới hạn {limit}",
+        size=size,
+        limit=limit,
+    )
+
+
+async def _submit(ledger: Any, statements: list[SignedStatement]) -> JSONResponse:
+    try:
+        receipt = await run_in_threadpool(ledger.submit, statements)
+    except ReceiptPending as pending:
+        ids = [e.notification_id for a in pending.accepted for e in a.events]
+        return JSONResponse({"status": "pending", "notification_ids": ids}, status_code=202)
+    return JSONResponse(receipt, status_code=201)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Submit one signed statement",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"example": _ENVELOPE_EXAMPLE}},
+        }
+    },
+)
+async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
+    """Check, save and sequence one statement; the receipt has its leaf index and proofs."""
+    envelope = await _read_json(request, MAX_ENVELOPE_BYTES)
+    return await _submit(ledger, [parse_envelope(envelope)])
+
+
+@router.post("/batch", status_code=201, summary="Submit up to 100 statements, all or nothing")
+async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
+    """Check every statement, then save all in one transaction (or none) and sequence them."""
+    body = await _read_json(request, MAX_BATCH * MAX_ENVELOPE_BYTES)
+    items = body.get("statements") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise MalformedStatement(
+            f'the body must be {{"statements": [envelope, ...]}} with 1 to {MAX_BATCH} items',
+            f'nội dung phải là {{"statements": [...]}} gồm 1 đến {MAX_BATCH} statement',
+        )
+    statements = []
+    for position, item in enumerate(items):
+        try:
+            statements.append(parse_envelope(item))
+        except MalformedStatement as exc:
+            exc.details["position"] = position
+            raise
+    return await _submit(ledger, statements)
