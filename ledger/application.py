@@ -68,7 +68,7 @@ class LedgerApplication(Application[UUID]):
     def key_record(self, key_id: str) -> KeyRecord | None:
         """The registry's record of a key, as the log says now."""
         try:
-            key = self.repository.get(key_aggregate_id(key_id))
+            key: Aggregate = self.repository.get(key_aggregate_id(key_id))
         except AggregateNotFoundError:
             return None
         assert isinstance(key, OfficialKey)
@@ -134,7 +134,7 @@ class _Batch:
         if aggregate_id in self.pending:
             return self.pending[aggregate_id]
         try:
-            aggregate = self.app.repository.get(aggregate_id)
+            aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(aggregate, Aggregate)

@@ -1,0 +1,216 @@
+"""The application service refuses every bad statement with its own error, and saves the rest."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import pytest
+
+from ledger.bootstrap import Ledger
+from ledger.client import make_statement
+from ledger.errors import (
+    BadSignature,
+    ClockSkew,
+    InvalidPayload,
+    KeyNotYetValid,
+    NotAuthorised,
+    ReplayedNonce,
+    RevokedKey,
+    UnknownKey,
+    UnknownStatementType,
+    VersionConflict,
+)
+from ledger.statement import SignedStatement, format_time
+from tests.conftest import LogFixture, enrol, notice, official_key
+
+
+def test_genesis_enrols_the_first_registrar(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    # canbo init wrote one entry: the registrar's enrolment, signed by the log key.
+    head = ledger.log.require_head()
+    assert head.size == 1
+    record = ledger.app.key_record(sqlite_log.registrar.key_id)
+    assert record is not None and record.role == "registrar" and record.unit_scope == "*"
+
+
+def test_an_enrolled_official_publishes_and_gets_a_receipt(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    receipt = ledger.submit([notice(ledger, official)])
+    entry = receipt["statements"][0]
+    # Leaves: 0 genesis, 1 enrolment, 2 this notice.
+    assert entry["leaf_index"] == 2
+    assert receipt["tree_size"] == 3
+    assert entry["entries"][0]["tlog_proof"].startswith("c2sp.org/tlog-proof@v1\nindex 2\n")
+
+
+def test_a_bad_signature_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    good = notice(ledger, official)
+    forged = SignedStatement(good.statement, good.raw, bytes(64))
+    with pytest.raises(BadSignature):
+        ledger.submit([forged])
+
+
+def test_an_unknown_key_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(UnknownKey) as caught:
+        ledger.submit([notice(ledger, official_key("stranger"))])
+    assert caught.value.details["key_id"] == official_key("stranger").key_id
+
+
+def test_a_key_is_refused_before_it_is_valid(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    official = official_key("an")
+    later = sqlite_log.clock.now.replace(hour=12)
+    enrol(ledger, sqlite_log.registrar, official, valid_from=later)
+    with pytest.raises(KeyNotYetValid):
+        ledger.submit([notice(ledger, official)])
+
+
+def test_a_revoked_key_is_refused_and_its_earlier_statements_stand(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    ledger.submit([notice(ledger, official)])
+    # The official reports the key lost; the registrar revokes it from now on.
+    sqlite_log.clock.advance(seconds=10)
+    revoke = make_statement(
+        "key.revoke",
+        {"key_id": official.key_id, "reason": "laptop stolen"},
+        sqlite_log.registrar,
+        time=sqlite_log.clock.now,
+    )
+    ledger.submit([revoke])
+    sqlite_log.clock.advance(seconds=1)
+    with pytest.raises(RevokedKey) as caught:
+        ledger.submit([notice(ledger, official)])
+    assert caught.value.details["reason"] == "laptop stolen"
+
+
+def test_rotation_moves_signing_to_the_new_key(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    old, new = official_key("old"), official_key("new")
+    enrol(ledger, sqlite_log.registrar, old)
+    rotate = make_statement(
+        "key.rotate",
+        {"key_id": old.key_id, "public_key": base64.b64encode(new.public_key).decode()},
+        old,
+        time=sqlite_log.clock.now,
+    )
+    receipt = ledger.submit([rotate])
+    # One statement, two events: the old key rotated away, the new one enrolled.
+    assert len(receipt["statements"][0]["entries"]) == 2
+    sqlite_log.clock.advance(seconds=1)
+    with pytest.raises(RevokedKey):
+        ledger.submit([notice(ledger, old)])
+    ledger.submit([notice(ledger, new)])
+    record = ledger.app.key_record(new.key_id)
+    assert record is not None and record.official_id == "CB-0001"
+
+
+def test_a_statement_far_from_the_server_clock_is_refused(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    stale = notice(ledger, official, time=sqlite_log.clock.now.replace(hour=7))
+    with pytest.raises(ClockSkew) as caught:
+        ledger.submit([stale])
+    assert caught.value.details["max_skew_seconds"] == 300
+
+
+def test_a_replayed_statement_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    statement = notice(ledger, official)
+    ledger.submit([statement])
+    with pytest.raises(ReplayedNonce):
+        ledger.submit([statement])
+    # The same nonce under a fresh statement is a replay too.
+    with pytest.raises(ReplayedNonce):
+        ledger.submit([notice(ledger, official, nonce=statement.statement.nonce)])
+
+
+def test_a_nonce_twice_in_one_batch_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    nonce = "same-nonce-0123456789"
+    with pytest.raises(ReplayedNonce):
+        ledger.submit([notice(ledger, official, nonce=nonce), notice(ledger, official, nonce=nonce)])
+
+
+def test_an_unknown_statement_type_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    statement = make_statement("payroll.raise", {}, sqlite_log.registrar, time=sqlite_log.clock.now)
+    with pytest.raises(UnknownStatementType):
+        ledger.submit([statement])
+
+
+def test_a_signer_outside_its_unit_is_not_authorised(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official, unit_scope="VN-HN/ba-dinh")
+    with pytest.raises(NotAuthorised):
+        ledger.submit([notice(ledger, official, unit="VN-HN/hoan-kiem")])
+    # Only a registrar enrols keys.
+    with pytest.raises(NotAuthorised):
+        enrol(ledger, official, official_key("friend"))
+
+
+def test_the_log_key_signs_only_the_genesis(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    from ledger.bootstrap import load_log_signer
+
+    log_key = load_log_signer(sqlite_log.settings)
+    with pytest.raises(NotAuthorised):
+        enrol(ledger, log_key, official_key("shadow"), role="registrar", unit_scope="*")  # type: ignore[arg-type]
+
+
+def test_an_invalid_payload_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    statement = make_statement(
+        "key.enrol",
+        {"public_key": "not-a-key", "official_id": "x", "role": "official",
+         "unit_scope": "VN", "valid_from": format_time(sqlite_log.clock.now)},
+        sqlite_log.registrar,
+        time=sqlite_log.clock.now,
+    )
+    with pytest.raises(InvalidPayload) as caught:
+        ledger.submit([statement])
+    assert caught.value.details["field"] == "public_key"
+
+
+def test_a_stale_version_is_a_conflict_not_an_overwrite(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    notice_id = uuid.uuid4()
+    ledger.submit([notice(ledger, official, notice_id=notice_id)])
+
+    def amend(title: str, expected: int) -> SignedStatement:
+        return make_statement(
+            "notice.amend",
+            {"notice_id": str(notice_id), "expected_version": expected, "title": title},
+            official,
+            time=sqlite_log.clock.now,
+        )
+
+    ledger.submit([amend("first", 1)])
+    with pytest.raises(VersionConflict) as caught:
+        ledger.submit([amend("second", 1)])
+    assert caught.value.details["current_version"] == 2
+    with pytest.raises(VersionConflict):
+        ledger.submit([notice(ledger, official, notice_id=notice_id)])
+
+
+def test_a_batch_is_all_or_nothing(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    size = ledger.log.require_head().size
+    good = notice(ledger, official)
+    bad = notice(ledger, official, unit="VN-HN/elsewhere")
+    with pytest.raises(NotAuthorised):
+        ledger.submit([good, bad])
+    assert ledger.log.require_head().size == size
+    ledger.submit([good])  # its nonce was not consumed by the failed batch
