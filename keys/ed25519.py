@@ -1,4 +1,4 @@
-"""Ed25519 keys: the only place (with the rest of keys/) that touches cryptography's hazmat layer."""
+"""Ed25519 keys: with the rest of keys/, the only code that touches cryptography's hazmat."""
 
 from __future__ import annotations
 

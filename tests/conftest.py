@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import os
-import uuid
 import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +17,8 @@ import pytest
 from keys.ed25519 import Ed25519SigningKey
 from keys.keyfile import read_private_key
 from ledger.bootstrap import Ledger, open_ledger
-from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
 from ledger.client import make_statement
+from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
 from ledger.settings import Settings
 from ledger.statement import SignedStatement
 

@@ -1,4 +1,4 @@
-"""C2SP tlog-tiles read API: checkpoint, tiles and entry bundles, so tlog clients audit unchanged."""
+"""C2SP tlog-tiles read API: checkpoint, tiles and entry bundles, for unchanged tlog clients."""
 
 from __future__ import annotations
 

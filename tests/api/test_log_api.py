@@ -59,8 +59,15 @@ def test_tiles_and_bundles_rebuild_the_checkpoint_root(client: TestClient) -> No
 
 @pytest.mark.parametrize(
     "path",
-    ["/log/tile/0/001", "/log/tile/0/001.p/47", "/log/tile/entries/002", "/log/tile/0/1",
-     "/log/tile/0/000.p/256", "/log/tile/1/000", "/log/tile/x/000"],
+    [
+        "/log/tile/0/001",
+        "/log/tile/0/001.p/47",
+        "/log/tile/entries/002",
+        "/log/tile/0/1",
+        "/log/tile/0/000.p/256",
+        "/log/tile/1/000",
+        "/log/tile/x/000",
+    ],
 )
 def test_absent_or_malformed_tiles_are_404(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -74,14 +81,19 @@ def test_json_proofs_verify(client: TestClient) -> None:
     proof = client.get("/v1/log/proof/inclusion", params={"index": 257, "size": 302}).json()
     entry = client.get("/v1/log/entries/257").json()
     verify_inclusion(
-        base64.b64decode(entry["leaf_hash"]), 257, 302,
-        [base64.b64decode(h) for h in proof["hashes"]], root,
+        base64.b64decode(entry["leaf_hash"]),
+        257,
+        302,
+        [base64.b64decode(h) for h in proof["hashes"]],
+        root,
     )
     old_root = root_from_leaf_hashes(
         [leaf_hash(e) for e in entries_of(client.get("/log/tile/entries/000.p/100").content)]
     )
     consistency = client.get("/v1/log/proof/consistency", params={"old": 100, "new": 302}).json()
-    verify_consistency(100, 302, [base64.b64decode(h) for h in consistency["hashes"]], old_root, root)
+    verify_consistency(
+        100, 302, [base64.b64decode(h) for h in consistency["hashes"]], old_root, root
+    )
 
 
 @pytest.mark.parametrize(

@@ -82,8 +82,10 @@ def test_each_refusal_has_its_status(client: TestClient, sqlite_log: LogFixture)
 def test_revoked_keys_get_403(client: TestClient, sqlite_log: LogFixture) -> None:
     ledger = ledger_of(client)
     revoke = make_statement(
-        "key.revoke", {"key_id": OFFICIAL.key_id, "reason": "left the post"},
-        sqlite_log.registrar, time=sqlite_log.clock.now,
+        "key.revoke",
+        {"key_id": OFFICIAL.key_id, "reason": "left the post"},
+        sqlite_log.registrar,
+        time=sqlite_log.clock.now,
     )
     assert post(client, revoke)[0] == 201
     sqlite_log.clock.advance(seconds=1)

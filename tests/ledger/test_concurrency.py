@@ -18,7 +18,9 @@ WRITERS = 8
 OFFICIAL = official_key("racer")
 
 
-def race(ledgers: list[Ledger], fixture: LogFixture, notice_id: uuid.UUID, version: int) -> list[str]:
+def race(
+    ledgers: list[Ledger], fixture: LogFixture, notice_id: uuid.UUID, version: int
+) -> list[str]:
     """Each writer amends the notice expecting `version`; returns each writer's outcome."""
     barrier = threading.Barrier(len(ledgers))
     outcomes = ["" for _ in ledgers]

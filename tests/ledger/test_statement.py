@@ -75,7 +75,9 @@ def test_floats_are_refused_as_non_canonical() -> None:
 
 def test_over_64_kib_is_too_large() -> None:
     envelope = signed_envelope({"body": "x"})
-    envelope["statement"] = envelope["statement"].replace('"x"', '"' + "x" * MAX_STATEMENT_BYTES + '"')
+    envelope["statement"] = envelope["statement"].replace(
+        '"x"', '"' + "x" * MAX_STATEMENT_BYTES + '"'
+    )
     with pytest.raises(StatementTooLarge) as caught:
         parse_envelope(envelope)
     assert caught.value.details["limit"] == 65536
