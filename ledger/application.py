@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from ledger.errors import (
 )
 from ledger.handlers import HANDLERS, Verified
 from ledger.protocols import SignatureVerifier
+from ledger.recorders import StaleKeyRecord
 from ledger.registry import KeyRecord, authenticate
 from ledger.statement import SignedStatement
 
@@ -64,6 +66,16 @@ class LedgerApplication(Application[UUID]):
         self.verifier = verifier
         self.clock = clock
         self.max_clock_skew = max_clock_skew
+        # Set when the recorder re-checks relied-on key versions inside the insert transaction
+        # (embedded SQLite): cached key records then need no round trip to be read.
+        self.keys_checked_on_insert = False
+
+    def check_keys_on_insert(self) -> None:
+        """Read keys from the cache and let the recorder confirm them inside the transaction."""
+        self.keys_checked_on_insert = True
+        # Other aggregates read stale are refused by the store's unique key (a conflict), and
+        # are then evicted from the cache; see _explain_integrity_error.
+        self.repository.fastforward = False
 
     def key_record(self, key_id: str) -> KeyRecord | None:
         """The registry's record of a key, as the log says now."""
@@ -80,15 +92,31 @@ class LedgerApplication(Application[UUID]):
 
     def submit_many(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         """Check every statement, then save all their events in one transaction (or none)."""
+        try:
+            return self._submit_once(statements)
+        except StaleKeyRecord as stale:
+            self._evict(stale.aggregate_ids)
+            return self._submit_once(statements)  # with fresh key records
+
+    def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
         produced: list[list[Aggregate]] = []
         for signed in statements:
             produced.append(batch.apply(signed))
         nonces = [(s.statement.signer, s.statement.nonce) for s in statements]
+        extra: dict[str, Any] = {}
+        if self.keys_checked_on_insert:
+            # Keys this batch changes are guarded by the store's unique version key instead.
+            extra["key_versions"] = [
+                (key, version)
+                for key, version in batch.relied_keys.items()
+                if key not in batch.pending
+            ]
         try:
-            recordings = self.save(*batch.pending.values(), nonces=nonces)
+            recordings = self.save(*batch.pending.values(), nonces=nonces, **extra)
         except IntegrityError:
-            raise self._explain_integrity_error(statements) from None
+            self._evict(list(batch.pending))
+            raise self._explain_integrity_error(statements, batch.pending) from None
         by_event = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings
         }
@@ -97,10 +125,27 @@ class LedgerApplication(Application[UUID]):
             for signed, aggregates in zip(statements, produced, strict=True)
         ]
 
-    def _explain_integrity_error(self, statements: Sequence[SignedStatement]) -> Exception:
+    def _evict(self, aggregate_ids: list[UUID]) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate_id in aggregate_ids:
+                with contextlib.suppress(KeyError):
+                    cache.get(aggregate_id, evict=True)
+
+    def _explain_integrity_error(
+        self, statements: Sequence[SignedStatement], pending: dict[UUID, Aggregate]
+    ) -> Exception:
         for signed in statements:
             if self.recorder.nonce_used(signed.statement.signer, signed.statement.nonce):  # type: ignore[attr-defined]
                 return _replayed(signed)
+        for aggregate_id, aggregate in pending.items():
+            created = aggregate.version - len(aggregate.pending_events) == 0
+            if created and self.recorder.select_events(aggregate_id, limit=1):
+                return VersionConflict(
+                    f"record {aggregate_id} already exists",
+                    f"bản ghi {aggregate_id} đã tồn tại",
+                    aggregate_id=str(aggregate_id),
+                )
         return VersionConflict(
             "another statement changed the same record first; reload and sign again",
             "một statement khác đã thay đổi bản ghi này trước; hãy tải lại và ký lại",
@@ -119,6 +164,7 @@ class _Batch:
     def __init__(self, app: LedgerApplication) -> None:
         self.app = app
         self.pending: dict[UUID, Aggregate] = {}
+        self.relied_keys: dict[UUID, int] = {}  # key aggregates read from the store, by version
         self.nonces: set[tuple[str, str]] = set()
         self._log_is_empty: bool | None = None
 
@@ -142,7 +188,15 @@ class _Batch:
 
     def key_record(self, key_id: str) -> KeyRecord | None:
         """Registry record, pending changes first."""
-        key = self.load(key_aggregate_id(key_id))
+        aggregate_id = key_aggregate_id(key_id)
+        key = self.pending.get(aggregate_id)
+        if key is None:
+            try:
+                # Read-only use, so the cached aggregate need not be copied.
+                key = self.app.repository.get(aggregate_id, deepcopy_from_cache=False)
+            except AggregateNotFoundError:
+                return None
+            self.relied_keys[aggregate_id] = key.version
         return key.record if isinstance(key, OfficialKey) else None
 
     def apply(self, signed: SignedStatement) -> list[Aggregate]:
@@ -168,19 +222,30 @@ class _Batch:
                 max_skew_seconds=int(self.app.max_clock_skew.total_seconds()),
             )
         signer, public_key = authenticate(signed, self, self.app.log_public_key, self.app.verifier)
+        # A nonce used before is caught by the nonce table's unique key when saving (see
+        # _explain_integrity_error); only repeats within this batch need catching here.
         nonce = (statement.signer, statement.nonce)
-        if nonce in self.nonces or self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
+        if nonce in self.nonces:
             raise _replayed(signed)
         self.nonces.add(nonce)
         attestation = make_signed(signed.raw, signed.signature, public_key)
-        aggregates = handler(self, Verified(statement, signer, attestation))
+        try:
+            aggregates = handler(self, Verified(statement, signer, attestation))
+        except VersionConflict:
+            # A replayed statement usually conflicts with its own first recording: say so.
+            if self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
+                raise _replayed(signed) from None
+            raise
         for aggregate in aggregates:
             self.pending[aggregate.id] = aggregate
-        self._check_entry_sizes(aggregates)
+        self._check_entry_sizes(signed, aggregates)
         return aggregates
 
-    def _check_entry_sizes(self, aggregates: list[Aggregate]) -> None:
-        # Events hold the statement text plus a little; only large ones need the exact size.
+    def _check_entry_sizes(self, signed: SignedStatement, aggregates: list[Aggregate]) -> None:
+        # An entry holds the statement text, JSON-escaped (at most 6 bytes a byte), and under
+        # 4 KiB of event fields: small statements cannot overflow, so only large ones are encoded.
+        if 6 * len(signed.raw) + 4096 <= MAX_ENTRY_BYTES:
+            return
         for aggregate in aggregates:
             for event in aggregate.pending_events:
                 stored = self.app.mapper.to_stored_event(event)

@@ -17,8 +17,10 @@ from keys.keyfile import passphrase_from, read_private_key, read_public_key
 from ledger.application import Accepted, LedgerApplication
 from ledger.log_schema import metadata
 from ledger.log_store import LogHead, LogStore
+from ledger.log_tx import CursorTx
 from ledger.note import VerifierKey
 from ledger.protocols import Signer
+from ledger.recorders import LedgerSQLiteRecorder
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings
 from ledger.statement import SignedStatement
@@ -54,6 +56,7 @@ class Ledger:
         self.log_public_key = log_public_key
         self._engines = engines
         self._sequence_lock = threading.Lock()
+        self.sequences_inline = False
 
     @property
     def origin(self) -> str:
@@ -67,8 +70,19 @@ class Ledger:
 
     def submit(self, statements: Sequence[SignedStatement], *, wait: float = 5.0) -> dict[str, Any]:
         """Save statements in one transaction, sequence them, and return their receipts."""
-        accepted = self.app.submit_many(statements)
-        self.sequence_now()
+        sequencer = self.sequencer
+        if sequencer is None or not self.sequences_inline:
+            accepted = self.app.submit_many(statements)
+            self.sequence_now()
+            return self.receipts(accepted, wait=wait)
+        # Embedded: the recorder's hook sequences inside the insert transaction.
+        with sequencer.lock:
+            try:
+                accepted = self.app.submit_many(statements)
+            except BaseException:
+                sequencer.discard()
+                raise
+            sequencer.committed()
         return self.receipts(accepted, wait=wait)
 
     def sequence_now(self) -> None:
@@ -81,7 +95,7 @@ class Ledger:
         """Receipts of accepted statements, waiting up to `wait` seconds for the sequencer."""
         last_id = max(e.notification_id for a in accepted for e in a.events)
         deadline = time.monotonic() + wait
-        head = self.log.head()
+        head = self._recent_head(last_id) or self.log.head()
         while head is None or head.position < last_id:
             if time.monotonic() >= deadline:
                 raise ReceiptPending(accepted)
@@ -93,15 +107,19 @@ class Ledger:
             "statements": [self._statement_receipt(a, head) for a in accepted],
         }
 
+    def _recent_head(self, last_id: int) -> LogHead | None:
+        recent = self.sequencer.last if self.sequencer is not None else None
+        if recent is None or recent.position < last_id:
+            return None
+        return LogHead(recent.size, recent.root, recent.checkpoint, recent.position)
+
     def _statement_receipt(self, accepted: Accepted, head: LogHead) -> dict[str, Any]:
         entries = []
         for recorded in accepted.events:
             index = self.log.leaf_index(recorded.notification_id)
             assert index is not None, "sequenced events have a leaf"
             proof = self.log.inclusion_proof(index, head.size)
-            leaf = self.log.tile_hashes(0, index // 256)[
-                32 * (index % 256) : 32 * (index % 256) + 32
-            ]
+            leaf = self.log.leaf_hash(index)
             entries.append(
                 {
                     "leaf_index": index,
@@ -206,15 +224,23 @@ def open_ledger(
     sequencer = None
     if sequence_in_process:
         sequencer = make_sequencer(settings, writer, app.recorder, log_signer, passphrase)
+    recent = (lambda: sequencer.last) if sequencer is not None else (lambda: None)
     ledger = Ledger(
         settings,
         app,
-        LogStore(reader, app.recorder),
+        LogStore(reader, app.recorder, recent),
         [reader, writer],
         sequencer,
         log_public_key,
     )
     ledger.sequence_now()  # catch up anything saved before a crash
+    if sequencer is not None and isinstance(app.recorder, LedgerSQLiteRecorder):
+        convert = app.recorder.convert_originator_id
+        app.recorder.sequence_hook = lambda cursor: sequencer.sequence_all_within(
+            CursorTx(cursor, convert)
+        )
+        ledger.sequences_inline = True
+        app.check_keys_on_insert()
     return ledger
 
 

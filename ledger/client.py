@@ -29,7 +29,7 @@ def make_statement(
         type=type,
         payload=payload,
         signer=key_id_of(signer.public_key),
-        time=(time or datetime.now(UTC)).replace(microsecond=0),
+        time=time or datetime.now(UTC),
         nonce=nonce or new_nonce(),
     )
     return sign_statement(statement, signer)

@@ -77,12 +77,7 @@ def handle_notice_publish(ctx: HandlerContext, item: Verified) -> list[Aggregate
     _text(payload, "title", 500)
     _text(payload, "body", 60_000)
     _require_scope(item, unit)
-    if ctx.load(notice_id) is not None:
-        raise VersionConflict(
-            f"notice {notice_id} already exists",
-            f"thông báo {notice_id} đã tồn tại",
-            aggregate_id=str(notice_id),
-        )
+    # An existing id is refused by the event store's unique key when saving (a conflict).
     return [Notice(notice_id=notice_id, signed=item.signed)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +10,10 @@ from sqlalchemy import Engine, select
 
 from ledger.entry import entry_bytes
 from ledger.errors import LogUnavailable, NotFound
-from ledger.log_schema import log_leaves, log_state, log_tiles
+from ledger.log_schema import log_leaves, log_state
+from ledger.log_tx import ConnectionTx
 from ledger.merkle import consistency_proof, inclusion_proof
+from ledger.sequencer import Sequenced
 from ledger.tiles import TILE_WIDTH, TileNodeReader
 
 
@@ -28,10 +30,25 @@ class LogHead:
 class LogStore:
     """Read side of the log; safe to share between threads."""
 
-    def __init__(self, engine: Engine, recorder: Any) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        recorder: Any,
+        recent: Callable[[], Sequenced | None] = lambda: None,
+    ) -> None:
         self.engine = engine
         self.recorder = recorder
+        # What an in-process sequencer committed last: its right-edge tiles answer new proofs
+        # without reading the tiles back (tiles only grow, so a later state serves any size).
+        self.recent = recent
         self._nodes = TileNodeReader(self.tile_hashes)
+        self._recent_nodes = TileNodeReader(self._recent_or_stored_tile)
+
+    def _recent_or_stored_tile(self, level: int, index: int) -> bytes:
+        recent = self.recent()
+        if recent is not None and (tile := recent.edge_tiles.get((level, index))):
+            return tile
+        return self.tile_hashes(level, index)
 
     def head(self) -> LogHead | None:
         """The latest checkpoint, or None before the first sequencing."""
@@ -51,12 +68,7 @@ class LogStore:
     def tile_hashes(self, level: int, index: int) -> bytes:
         """The stored hashes of a tile (possibly partial), or b'' if absent."""
         with self.engine.connect() as conn:
-            hashes = conn.execute(
-                select(log_tiles.c.hashes).where(
-                    log_tiles.c.level == level, log_tiles.c.tile_index == index
-                )
-            ).scalar()
-        return bytes(hashes) if hashes is not None else b""
+            return ConnectionTx(conn, self.recorder).tile(level, index)
 
     def tile(self, level: int, index: int, width: int, size: int) -> bytes:
         """A tile as served: the first `width` hashes, only if the tree of `size` has them."""
@@ -81,7 +93,7 @@ class LogStore:
                 index=index,
                 size=size,
             )
-        return inclusion_proof(index, size, self._nodes)
+        return inclusion_proof(index, size, self._reader_for(size))
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         """RFC 9162 consistency proof between two tree sizes (new <= the head's size)."""
@@ -93,9 +105,16 @@ class LogStore:
                 old=old,
                 new=new,
             )
-        return consistency_proof(old, new, self._nodes)
+        return consistency_proof(old, new, self._reader_for(new))
+
+    def _reader_for(self, size: int) -> TileNodeReader:
+        recent = self.recent()
+        return self._recent_nodes if recent is not None and recent.size >= size else self._nodes
 
     def _check_size(self, size: int) -> None:
+        recent = self.recent()
+        if recent is not None and 0 < size <= recent.size:
+            return
         head = self.require_head()
         if not 0 < size <= head.size:
             raise NotFound(
@@ -105,14 +124,33 @@ class LogStore:
                 latest=head.size,
             )
 
+    def leaf_hash(self, index: int) -> bytes:
+        """The stored leaf hash of a sequenced leaf."""
+        tile = self._recent_or_stored_tile(0, index // TILE_WIDTH)
+        offset = 32 * (index % TILE_WIDTH)
+        return tile[offset : offset + 32]
+
     def leaf_index(self, notification_id: int) -> int | None:
         """The leaf index of a stored event, if sequenced."""
+        recent = self.recent()
+        if recent is not None and notification_id in recent.leaves:
+            return recent.leaves[notification_id]
+        # SQLite never skips a notification id, so leaf i is id i + 1: one primary-key probe.
+        # PostgreSQL may (rolled-back inserts use up ids), so it looks the id up by its index.
         with self.engine.connect() as conn:
-            value = conn.execute(
-                select(log_leaves.c.leaf_index).where(
-                    log_leaves.c.notification_id == notification_id
-                )
-            ).scalar()
+            if conn.dialect.name == "sqlite":
+                found = conn.execute(
+                    select(log_leaves.c.notification_id).where(
+                        log_leaves.c.leaf_index == notification_id - 1
+                    )
+                ).scalar()
+                value = notification_id - 1 if found == notification_id else None
+            else:
+                value = conn.execute(
+                    select(log_leaves.c.leaf_index).where(
+                        log_leaves.c.notification_id == notification_id
+                    )
+                ).scalar()
         return None if value is None else int(value)
 
     def entries(self, first: int, count: int) -> list[bytes]:

@@ -7,8 +7,9 @@ their `_insert_events` hook (a private method: the version is pinned in pyprojec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -21,11 +22,21 @@ NONCE_TABLE = "statement_nonces"
 Nonce = tuple[str, str]
 
 
+class StaleKeyRecord(Exception):
+    """A key record the statements relied on changed before their events were inserted."""
+
+    def __init__(self, aggregate_ids: list[UUID]) -> None:
+        super().__init__(f"key records changed meanwhile: {aggregate_ids}")
+        self.aggregate_ids = aggregate_ids
+
+
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
-    """SQLite event store plus the nonce table."""
+    """SQLite event store plus the nonce table, and (embedded) the sequencer in the same commit."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
+        # Set by the embedded ledger: runs inside each insert transaction, after the rows exist.
+        self.sequence_hook: Callable[[SQLiteCursor], None] | None = None
 
     def construct_create_table_statements(self) -> list[str]:
         """Also create the nonce table."""
@@ -41,11 +52,29 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         nonces: Sequence[Nonce] = (),
+        key_versions: Sequence[tuple[UUID, int]] = (),
         **kwargs: Any,
     ) -> Sequence[int] | None:
         if nonces:
             c.executemany(f"INSERT INTO {NONCE_TABLE} (key_id, nonce) VALUES (?, ?)", nonces)
-        return super()._insert_events(c, stored_events, **kwargs)
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        # The keys were read from a cache outside this transaction; inside it, now that the
+        # inserts hold the write lock (a read first could not upgrade to a write in WAL mode),
+        # a cheap look confirms no revocation or rotation landed in between.
+        stale = []
+        for aggregate_id, version in key_versions:
+            c.execute(
+                f"SELECT MAX(originator_version) FROM {self.events_table_name} "
+                "WHERE originator_id = ?",
+                (aggregate_id.hex,),
+            )
+            if c.fetchone()[0] != version:
+                stale.append(aggregate_id)
+        if stale:
+            raise StaleKeyRecord(stale)
+        if self.sequence_hook is not None:
+            self.sequence_hook(c)
+        return ids
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:
         """True if the signer already used this nonce in a recorded statement."""

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ledger.errors import (
@@ -31,6 +32,11 @@ ROLES = frozenset(
 )
 KEY_STATEMENT_TYPES = frozenset({"key.enrol", "key.rotate", "key.revoke"})
 ALL_UNITS = "*"
+
+
+@lru_cache(maxsize=8)
+def _log_key_id(public_key: bytes) -> str:
+    return key_id_of(public_key)
 
 
 def key_id_of(public_key: bytes) -> str:
@@ -96,7 +102,7 @@ def authenticate(
     """The signer's record (None for the log key) and public key, once the signature holds."""
     statement = signed.statement
     record: KeyRecord | None = None
-    if statement.signer == key_id_of(log_public_key):
+    if statement.signer == _log_key_id(log_public_key):
         public_key = log_public_key
     else:
         record = keys.key_record(statement.signer)

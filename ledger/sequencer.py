@@ -2,22 +2,27 @@
 
 Each batch writes its leaves, tiles, tracking position and a new signed checkpoint in one
 transaction, so a crash at any point leaves either the whole batch or none of it, and the next
-run resumes from the tracking position: exactly once. Only one sequencer writes at a time: on
-SQLite the transaction takes the write lock first (BEGIN IMMEDIATE on the sequencer's engine), on
-PostgreSQL the tracking row is locked FOR UPDATE (and `canbo sequencer` also holds an advisory
-lock, so standby sequencers wait rather than contend).
+run resumes from the tracking position: exactly once.
+
+Two modes share this code. Embedded (SQLite), the batch runs inside the event store's own insert
+transaction (`sequence_within`), so events, leaves and checkpoint commit together and the caller
+gets its receipt at once. Separately (`run_once`, `canbo sequencer`, and catching up at start-up),
+the batch is a transaction of its own: on SQLite it takes the write lock first (BEGIN IMMEDIATE on
+the sequencer's engine), on PostgreSQL the tracking row is locked FOR UPDATE.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine
 
 from ledger.checkpoint import Checkpoint, sign_checkpoint
 from ledger.entry import MAX_ENTRY_BYTES, entry_bytes
-from ledger.log_schema import log_leaves, log_state, log_tiles
+from ledger.log_tx import ConnectionTx, LogState, LogTx
 from ledger.merkle import EMPTY_ROOT, leaf_hash, tree_root
 from ledger.protocols import Signer
 from ledger.tiles import TileAppender, TileNodeReader
@@ -25,6 +30,18 @@ from ledger.tiles import TileAppender, TileNodeReader
 
 class SequencerError(RuntimeError):
     """The event store holds something that cannot become a leaf."""
+
+
+@dataclass(frozen=True)
+class Sequenced:
+    """What the last committed batch left: enough to answer receipts without reading back."""
+
+    size: int
+    position: int
+    checkpoint: str
+    root: bytes
+    edge_tiles: dict[tuple[int, int], bytes]
+    leaves: dict[int, int]  # notification id -> leaf index, for the batch
 
 
 class Sequencer:
@@ -47,108 +64,95 @@ class Sequencer:
         self.batch_size = batch_size
         self.on_batch = on_batch
         self._appender: TileAppender | None = None
+        self._pending: Sequenced | None = None
+        self._pending_appender: TileAppender | None = None
+        self.last: Sequenced | None = None  # the latest batch this sequencer committed
+        # The appender's right edge is shared state: one batch at a time in this process.
+        self.lock = threading.RLock()
 
     def catch_up(self) -> int:
         """Sequence everything stored so far; return how many leaves were added."""
         total = 0
-        while added := self.run_once():
+        while True:
+            added = self.run_once()
             total += added
-        return total
+            if added < self.batch_size:
+                return total
 
     def run_once(self) -> int:
-        """Sequence one batch; return its number of leaves (0 when caught up)."""
-        try:
-            with self.engine.begin() as conn:
-                added = self._sequence_batch(conn)
-        except BaseException:
-            self._appender = None  # its in-memory right edge may be ahead of the database
-            raise
-        return added
+        """Sequence one batch in a transaction of its own; return its number of leaves."""
+        with self.lock:
+            try:
+                with self.engine.begin() as conn:
+                    added = self.sequence_within(ConnectionTx(conn, self.recorder))
+            except BaseException:
+                self.discard()
+                raise
+            self.committed()
+            return added
 
-    def _sequence_batch(self, conn: Connection) -> int:
-        query = select(log_state).where(log_state.c.id == 1)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        state = conn.execute(query).first()
+    def sequence_within(self, tx: LogTx, limit: int | None = None) -> int:
+        """Sequence what is stored after the tracking position, inside the caller's transaction.
+
+        The caller must call committed() after its commit, or discard() if it rolls back.
+        """
+        state = tx.state()
         size, position = (state.size, state.position) if state else (0, 0)
-        notifications = self.recorder.select_notifications(
-            start=position, limit=self.batch_size, inclusive_of_start=False
-        )
-        if not notifications:
+        rows = tx.events_after(position, limit or self.batch_size)
+        if not rows:
             return 0
         hashes = []
-        for notification in notifications:
-            entry = entry_bytes(
-                notification.originator_id,
-                notification.originator_version,
-                notification.topic,
-                notification.state,
-            )
+        for row in rows:
+            entry = entry_bytes(row.originator_id, row.originator_version, row.topic, row.state)
             if len(entry) > MAX_ENTRY_BYTES:
-                raise SequencerError(
-                    f"stored event {notification.id} makes an entry of {len(entry)} bytes"
-                )
+                raise SequencerError(f"stored event {row.id} makes an entry of {len(entry)} bytes")
             hashes.append(leaf_hash(entry))
+        appender = self._pending_appender if self._pending is not None else self._appender
+        if appender is None or appender.size != size:
+            appender = TileAppender(size, tx.tile)
+        self._appender = None  # until the caller's commit, it may be ahead of the database
+        changed = appender.append(hashes)
+        new_size = size + len(rows)
+        # A root reads only right-edge partial tiles, which the appender holds.
+        edges = appender.edge_tiles()
 
         def fetch(level: int, index: int) -> bytes:
-            return _fetch_tile(conn, level, index)
+            return edges.get((level, index)) or tx.tile(level, index)
 
-        appender = self._appender
-        if appender is None or appender.size != size:
-            appender = TileAppender(size, fetch)
-        changed = appender.append(hashes)
-        self._appender = appender
-        _write_tiles(conn, changed)
-        conn.execute(
-            insert(log_leaves),
-            [
-                {"leaf_index": size + offset, "notification_id": n.id}
-                for offset, n in enumerate(notifications)
-            ],
-        )
-        new_size = size + len(notifications)
-
-        def fetch_latest(level: int, index: int) -> bytes:
-            return changed.get((level, index)) or _fetch_tile(conn, level, index)
-
-        root = tree_root(new_size, TileNodeReader(fetch_latest)) if new_size else EMPTY_ROOT
+        root = tree_root(new_size, TileNodeReader(fetch)) if new_size else EMPTY_ROOT
         note = sign_checkpoint(
             Checkpoint(self.origin, new_size, root), self.origin, self.log_signer
         )
-        values = {
-            "size": new_size,
-            "position": notifications[-1].id,
-            "root": root,
-            "checkpoint": note,
-        }
-        if state is None:
-            conn.execute(insert(log_state).values(id=1, **values))
-        else:
-            conn.execute(update(log_state).where(log_state.c.id == 1).values(**values))
+        leaves = [
+            (size + i, row.id, h) for i, (row, h) in enumerate(zip(rows, hashes, strict=True))
+        ]
+        tx.write(changed, leaves, LogState(new_size, rows[-1].id), root, note, is_new=state is None)
         if self.on_batch is not None:
             self.on_batch(size, new_size)
-        return len(notifications)
-
-
-def _fetch_tile(conn: Connection, level: int, index: int) -> bytes:
-    hashes = conn.execute(
-        select(log_tiles.c.hashes).where(
-            log_tiles.c.level == level, log_tiles.c.tile_index == index
+        self._pending_appender = appender
+        self._pending = Sequenced(
+            size=new_size,
+            position=rows[-1].id,
+            checkpoint=note,
+            root=root,
+            edge_tiles=edges,
+            leaves={n: i for i, n, _ in leaves},
         )
-    ).scalar()
-    return bytes(hashes) if hashes is not None else b""
+        return len(rows)
 
+    def committed(self) -> None:
+        """The caller's transaction committed: the batch's state is now the database's."""
+        if self._pending is not None:
+            self.last, self._pending = self._pending, None
+            self._appender = self._pending_appender
 
-def _write_tiles(conn: Connection, tiles: dict[tuple[int, int], bytes]) -> None:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-    rows = [{"level": lv, "tile_index": ix, "hashes": h} for (lv, ix), h in tiles.items()]
-    statement = upsert(log_tiles)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=["level", "tile_index"], set_={"hashes": statement.excluded.hashes}
-        ),
-        rows,
-    )
+    def discard(self) -> None:
+        """The caller's transaction rolled back: forget what the batch computed."""
+        self._pending = None
+        self._pending_appender = None
+        self._appender = None
+
+    def sequence_all_within(self, tx: LogTx) -> None:
+        """Sequence everything unsequenced inside the caller's transaction (embedded mode)."""
+        while self.sequence_within(tx) == self.batch_size:
+            pass

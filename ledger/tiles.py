@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ledger import merkle
 
@@ -158,8 +159,13 @@ def _pyramid(tile: bytes) -> bytes:
     return b"".join(rows)
 
 
+@lru_cache(maxsize=2048)
 def _mth_of_power_of_two(hashes: bytes) -> bytes:
-    """MTH of 2**j consecutive hashes (a complete subtree)."""
+    """MTH of 2**j consecutive hashes (a complete subtree).
+
+    Memoised: right-edge tiles are re-read for every new root and receipt while they fill up,
+    and the same complete runs of hashes recur until the tile is full.
+    """
     while len(hashes) > HASH_SIZE:
         hashes = _hash_row(hashes)
     return hashes
@@ -268,6 +274,14 @@ class TileAppender:
     def size(self) -> int:
         """Number of leaves appended so far."""
         return self._size
+
+    def edge_tiles(self) -> dict[tuple[int, int], bytes]:
+        """The right-edge partial tile of each level: all a root or new proof reads that is new."""
+        return {
+            (level, self._counts[level] // TILE_WIDTH): bytes(edge)
+            for level, edge in enumerate(self._edges)
+            if edge
+        }
 
     def append(self, leaf_hashes: Sequence[bytes]) -> dict[tuple[int, int], bytes]:
         """Append leaf hashes; return each changed tile (level, index) with its full content."""

@@ -138,7 +138,9 @@ def test_a_nonce_twice_in_one_batch_is_refused(ledger: Ledger, sqlite_log: LogFi
     enrol(ledger, sqlite_log.registrar, official)
     nonce = "same-nonce-0123456789"
     with pytest.raises(ReplayedNonce):
-        ledger.submit([notice(ledger, official, nonce=nonce), notice(ledger, official, nonce=nonce)])
+        ledger.submit(
+            [notice(ledger, official, nonce=nonce), notice(ledger, official, nonce=nonce)]
+        )
 
 
 def test_an_unknown_statement_type_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
@@ -170,8 +172,13 @@ def test_the_log_key_signs_only_the_genesis(ledger: Ledger, sqlite_log: LogFixtu
 def test_an_invalid_payload_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
     statement = make_statement(
         "key.enrol",
-        {"public_key": "not-a-key", "official_id": "x", "role": "official",
-         "unit_scope": "VN", "valid_from": format_time(sqlite_log.clock.now)},
+        {
+            "public_key": "not-a-key",
+            "official_id": "x",
+            "role": "official",
+            "unit_scope": "VN",
+            "valid_from": format_time(sqlite_log.clock.now),
+        },
         sqlite_log.registrar,
         time=sqlite_log.clock.now,
     )
@@ -214,3 +221,28 @@ def test_a_batch_is_all_or_nothing(ledger: Ledger, sqlite_log: LogFixture) -> No
         ledger.submit([good, bad])
     assert ledger.log.require_head().size == size
     ledger.submit([good])  # its nonce was not consumed by the failed batch
+
+
+def test_a_revocation_by_another_process_is_seen_at_once(sqlite_log: LogFixture) -> None:
+    # Two servers on one embedded database: the first has the key cached when the second
+    # revokes it; its next statement must still be refused.
+    first, second = sqlite_log.open(), sqlite_log.open()
+    try:
+        official = official_key("an")
+        enrol(first, sqlite_log.registrar, official)
+        first.submit([notice(first, official)])  # the key record is now in first's cache
+        sqlite_log.clock.advance(seconds=5)
+        revoke = make_statement(
+            "key.revoke",
+            {"key_id": official.key_id, "reason": "transferred"},
+            sqlite_log.registrar,
+            time=sqlite_log.clock.now,
+        )
+        second.submit([revoke])
+        sqlite_log.clock.advance(seconds=1)
+        with pytest.raises(RevokedKey):
+            first.submit([notice(first, official)])
+        assert first.log.require_head().size == second.log.require_head().size == 4
+    finally:
+        first.close()
+        second.close()
