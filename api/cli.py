@@ -130,6 +130,25 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the event store and the log's tables to the latest schema."""
+    from keys.ed25519 import ED25519
+    from ledger import migrate
+    from ledger.application import LedgerApplication
+    from ledger.bootstrap import make_engines
+
+    settings = Settings.load(args.data_dir)
+    # Constructing the application with CREATE_TABLE=y creates the event store's tables.
+    LedgerApplication(
+        settings.eventsourcing_env(create_table=True), log_public_key=bytes(32), verifier=ED25519
+    ).close()
+    _, writer = make_engines(settings)
+    migrate.upgrade(writer)
+    writer.dispose()
+    print(f"{args.data_dir}: schema is current")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `canbo`."""
     parser = argparse.ArgumentParser(
@@ -180,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     server(demo)
     demo.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
     demo.set_defaults(func=cmd_demo)
+
+    mig = sub.add_parser("migrate", help="bring the database schema up to date")
+    data_dir(mig)
+    mig.set_defaults(func=cmd_migrate)
 
     seq = sub.add_parser("sequencer", help="run the sequencer process")
     data_dir(seq)

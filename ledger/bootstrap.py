@@ -14,15 +14,15 @@ from sqlalchemy import Engine, create_engine, event
 
 from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, read_private_key, read_public_key
+from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
-from ledger.log_schema import metadata
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import VerifierKey
 from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
 from ledger.sequencer import Sequencer
-from ledger.settings import Settings
+from ledger.settings import Settings, SettingsError
 from ledger.statement import SignedStatement
 from ledger.tlog_proof import format_tlog_proof
 
@@ -220,7 +220,12 @@ def open_ledger(
     )
     reader, writer = make_engines(settings)
     if create_tables:
-        metadata.create_all(writer)
+        migrate.upgrade(writer)
+    elif not migrate.is_current(reader):
+        raise SettingsError(
+            f"the log's tables in {settings.sqlalchemy_url().split('@')[-1]} are not at the "
+            f"latest schema: run canbo migrate --data-dir {settings.data_dir}"
+        )
     sequencer = None
     if sequence_in_process:
         sequencer = make_sequencer(settings, writer, app.recorder, log_signer, passphrase)
@@ -235,9 +240,9 @@ def open_ledger(
     )
     ledger.sequence_now()  # catch up anything saved before a crash
     if sequencer is not None and isinstance(app.recorder, LedgerSQLiteRecorder):
-        convert = app.recorder.convert_originator_id
+        recorder = app.recorder
         app.recorder.sequence_hook = lambda cursor: sequencer.sequence_all_within(
-            CursorTx(cursor, convert)
+            CursorTx(cursor, recorder.convert_originator_id, recorder.events_table_name)
         )
         ledger.sequences_inline = True
         app.check_keys_on_insert()

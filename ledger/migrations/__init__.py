@@ -1,0 +1,1 @@
+"""Alembic migrations of the log's tables (tiles, leaves, tracking state)."""
