@@ -33,6 +33,7 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     )
     install_error_handlers(app)
     app.include_router(statements.router)
+    app.include_router(statements.receipts_router)
     app.include_router(proofs.router)
     app.include_router(tiles.router)
 

@@ -16,6 +16,7 @@ from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, read_private_key, read_public_key
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
+from ledger.errors import NotFound
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import VerifierKey
@@ -118,16 +119,11 @@ class Ledger:
         for recorded in accepted.events:
             index = self.log.leaf_index(recorded.notification_id)
             assert index is not None, "sequenced events have a leaf"
-            proof = self.log.inclusion_proof(index, head.size)
-            leaf = self.log.leaf_hash(index)
             entries.append(
                 {
-                    "leaf_index": index,
-                    "leaf_hash": _b64(leaf),
+                    **self.entry_receipt(index, head),
                     "aggregate_id": str(recorded.aggregate_id),
                     "aggregate_version": recorded.aggregate_version,
-                    "inclusion_proof": [_b64(h) for h in proof],
-                    "tlog_proof": format_tlog_proof(index, proof, head.checkpoint),
                 }
             )
         statement = accepted.statement.statement
@@ -137,6 +133,33 @@ class Ledger:
             "nonce": statement.nonce,
             "leaf_index": entries[0]["leaf_index"],
             "entries": entries,
+        }
+
+    def entry_receipt(self, index: int, head: LogHead) -> dict[str, Any]:
+        """Leaf hash, inclusion proof and tlog-proof of one leaf against a checkpoint."""
+        proof = self.log.inclusion_proof(index, head.size)
+        return {
+            "leaf_index": index,
+            "leaf_hash": _b64(self.log.leaf_hash(index)),
+            "inclusion_proof": [_b64(h) for h in proof],
+            "tlog_proof": format_tlog_proof(index, proof, head.checkpoint),
+        }
+
+    def receipt_of_event(self, notification_id: int) -> dict[str, Any]:
+        """The receipt of a stored event against the latest checkpoint (after a 202)."""
+        index = self.log.leaf_index(notification_id)
+        if index is None:
+            raise NotFound(
+                f"stored event {notification_id} is not in the log yet (or does not exist)",
+                f"sự kiện {notification_id} chưa có trong nhật ký (hoặc không tồn tại)",
+                notification_id=notification_id,
+            )
+        head = self.log.require_head()
+        return {
+            "checkpoint": head.checkpoint,
+            "tree_size": head.size,
+            "notification_id": notification_id,
+            **self.entry_receipt(index, head),
         }
 
     def close(self) -> None:

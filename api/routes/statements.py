@@ -97,3 +97,12 @@ async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
             exc.details["position"] = position
             raise
     return await _submit(ledger, statements)
+
+
+receipts_router = APIRouter(prefix="/v1/receipts", tags=["statements"])
+
+
+@receipts_router.get("/{notification_id}", summary="Receipt of a stored event")
+def receipt(notification_id: int, ledger: LedgerDep) -> dict[str, Any]:
+    """Leaf index, inclusion proof, checkpoint and tlog-proof of a saved event (after a 202)."""
+    return ledger.receipt_of_event(notification_id)

@@ -108,3 +108,10 @@ def test_json_proofs_verify(client: TestClient) -> None:
 )
 def test_proof_requests_outside_the_tree(client: TestClient, path: str, status: int) -> None:
     assert client.get(path).status_code == status
+
+
+def test_a_receipt_by_notification_id(client: TestClient) -> None:
+    receipt = client.get("/v1/receipts/3").json()
+    assert receipt["leaf_index"] == 2 and receipt["tree_size"] == 302
+    missing = client.get("/v1/receipts/9999")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
