@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import threading
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from keys.ed25519 import ED25519
-from keys.keyfile import passphrase_from, read_private_key, read_public_key
+from keys.keyfile import passphrase_from, public_key_path, read_private_key, read_public_key
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
 from ledger.errors import NotFound
@@ -22,6 +22,7 @@ from ledger.log_tx import CursorTx
 from ledger.note import VerifierKey
 from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
+from ledger.registry import key_id_of
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings, SettingsError
 from ledger.statement import SignedStatement
@@ -56,8 +57,7 @@ class Ledger:
         self.sequencer = sequencer
         self.log_public_key = log_public_key
         self._engines = engines
-        self._sequence_lock = threading.Lock()
-        self.sequences_inline = False
+        self.sequences_inline = False  # set when the recorder sequences inside each insert
 
     @property
     def origin(self) -> str:
@@ -89,8 +89,7 @@ class Ledger:
     def sequence_now(self) -> None:
         """Embedded mode: extend the tree right away (no-op with a separate sequencer)."""
         if self.sequencer is not None:
-            with self._sequence_lock:
-                self.sequencer.catch_up()
+            self.sequencer.catch_up()
 
     def receipts(self, accepted: list[Accepted], *, wait: float = 5.0) -> dict[str, Any]:
         """Receipts of accepted statements, waiting up to `wait` seconds for the sequencer."""
@@ -203,16 +202,19 @@ def load_log_signer(settings: Settings, passphrase: bytes | None = None) -> Sign
     """The log's private key (needed only where checkpoints are signed)."""
     if passphrase is None:
         passphrase = passphrase_from(file=_passphrase_file())
+    path = settings.data_dir / settings.log_key_file
+    public_key, _label = read_public_key(public_key_path(path))
+    # PKCS#8 encryption has no MAC: a damaged file can decrypt to another valid key, which the
+    # public key file's id catches.
     return read_private_key(
-        settings.data_dir / settings.log_key_file,
+        path,
         passphrase,
         allow_unencrypted=settings.unencrypted_keys,
+        expected_key_id=key_id_of(public_key),
     )
 
 
 def _passphrase_file() -> Path | None:
-    import os
-
     value = os.environ.get("CANBO_KEY_PASSPHRASE_FILE")
     return Path(value) if value else None
 
@@ -232,7 +234,7 @@ def open_ledger(
     if create_tables is None:
         create_tables = not settings.is_postgres
     log_public_key, _label = read_public_key(
-        settings.data_dir / (settings.log_key_file.removesuffix(".key") + ".pub")
+        public_key_path(settings.data_dir / settings.log_key_file)
     )
     app = LedgerApplication(
         settings.eventsourcing_env(create_table=create_tables),

@@ -23,7 +23,14 @@ class CanonicalJSONError(ValueError):
 def _check(value: Any, depth: int, path: str) -> None:
     if depth > MAX_DEPTH:
         raise CanonicalJSONError(f"{path}: nested deeper than {MAX_DEPTH} levels")
-    if value is None or value is True or value is False or isinstance(value, str):
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise CanonicalJSONError(f"{path}: string holds a lone surrogate") from None
+        return
+    if value is None or value is True or value is False:
         return
     if isinstance(value, int):
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
@@ -31,7 +38,7 @@ def _check(value: Any, depth: int, path: str) -> None:
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            if not isinstance(key, str) or not key.isascii():
+            if type(key) is not str or not key.isascii():
                 raise CanonicalJSONError(f"{path}: object keys must be ASCII strings, got {key!r}")
             _check(item, depth + 1, f"{path}.{key}")
         return

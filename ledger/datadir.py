@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from keys.ed25519 import Ed25519SigningKey
-from keys.keyfile import write_private_key, write_public_key
+from keys.keyfile import public_key_path, write_private_key, write_public_key
 from ledger.bootstrap import open_ledger
 from ledger.client import make_statement
 from ledger.settings import CONFIG_FILE, Settings, SettingsError
@@ -55,7 +55,7 @@ def init_data_dir(
     for name, key in (("log", log_key), ("registrar", registrar_key)):
         path = data_dir / "keys" / f"{name}.key"
         write_private_key(path, key, passphrase, allow_unencrypted=unencrypted_keys)
-        write_public_key(path.with_suffix(".pub"), key, name)
+        write_public_key(public_key_path(path), key, name)
     settings.save()
     ledger = open_ledger(
         settings, create_tables=True, log_signer=log_key, clock=clock, sequence_in_process=True
