@@ -60,6 +60,15 @@ def canonical_bytes(value: Any) -> bytes:
         raise CanonicalJSONError(f"$: {exc}") from None
 
 
+def canonical_bytes_of_trusted(value: Any) -> bytes:
+    """Canonical bytes of a value the ledger itself produced (no floats, ASCII keys).
+
+    The per-value check is skipped: used on the ingest path for log entries, whose JSON comes
+    from the ledger's own event encoding, never from a client.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
 def parse_json(data: bytes | str) -> Any:
     """Parse JSON text; raises CanonicalJSONError with the parser's reason if it is malformed."""
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.canonical import canonical_bytes, parse_json
+from ledger.canonical import canonical_bytes_of_trusted, parse_json
 
 # Entry bundles prefix each entry with a big-endian uint16 length (C2SP tlog-tiles).
 MAX_ENTRY_BYTES = 65_535
@@ -20,7 +20,7 @@ MAX_ENTRY_BYTES = 65_535
 
 def entry_bytes(aggregate_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
     """The log entry of one stored event."""
-    return canonical_bytes(
+    return canonical_bytes_of_trusted(
         {
             "aggregate_id": str(aggregate_id),
             "aggregate_version": version,

@@ -191,16 +191,35 @@ def _fetch(fetch_tile: FetchTile, level: int, index: int) -> bytes:
 class TileNodeReader:
     """A merkle.NodeReader over stored tiles, caching the internal nodes of full tiles."""
 
-    def __init__(self, fetch_tile: FetchTile, cache_tiles: int = 1024) -> None:
+    def __init__(
+        self, fetch_tile: FetchTile, cache_tiles: int = 1024, cache_nodes: int = 65536
+    ) -> None:
         """fetch_tile(level, index) returns the stored hashes of a tile (32 * width bytes)."""
         self._fetch_tile = fetch_tile
         self._cache_tiles = cache_tiles
         # Full tiles never change, so their pyramids can be kept; about 16 KiB each.
         self._cache: OrderedDict[tuple[int, int], bytes] = OrderedDict()
         self._lock = threading.Lock()  # one reader may serve many request threads
+        self._cache_nodes = cache_nodes  # about 6 MiB at the default
+        self._nodes: OrderedDict[tuple[int, int], bytes] = OrderedDict()
 
     def node(self, height: int, index: int) -> bytes:
         """Hash of the complete subtree of 2**height leaves starting at leaf index * 2**height."""
+        # A complete subtree's hash never changes, so answers are kept: receipts for a batch of
+        # new leaves ask for the same right-edge nodes again and again.
+        key = (height, index)
+        found = self._nodes.get(key)
+        if found is not None:
+            return found
+        value = self._node(height, index)
+        if self._cache_nodes:
+            with self._lock:
+                self._nodes[key] = value
+                if len(self._nodes) > self._cache_nodes:
+                    self._nodes.popitem(last=False)
+        return value
+
+    def _node(self, height: int, index: int) -> bytes:
         if height < 0 or index < 0:
             raise ValueError(f"node (height {height}, index {index}) must not be negative")
         level, row = divmod(height, TILE_HEIGHT)

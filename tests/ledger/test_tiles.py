@@ -355,9 +355,19 @@ class CountingFetch:
         return self.tiles[(level, index)]
 
 
-def test_full_tiles_are_cached_and_partial_tiles_are_not() -> None:
+def test_a_repeated_proof_reads_no_tile() -> None:
+    # Complete subtree hashes never change, so the reader keeps them.
     fetch = CountingFetch(FULL)
     reader = TileNodeReader(fetch)
+    first = inclusion_proof(1000, BIG, reader)
+    fetch.calls.clear()
+    assert inclusion_proof(1000, BIG, reader) == first
+    assert fetch.calls == []
+
+
+def test_full_tiles_are_cached_and_partial_tiles_are_not() -> None:
+    fetch = CountingFetch(FULL)
+    reader = TileNodeReader(fetch, cache_nodes=0)
     inclusion_proof(1000, BIG, reader)
     first = list(fetch.calls)
     fetch.calls.clear()
@@ -370,7 +380,7 @@ def test_full_tiles_are_cached_and_partial_tiles_are_not() -> None:
 
 def test_the_cache_is_bounded() -> None:
     fetch = CountingFetch(FULL)
-    reader = TileNodeReader(fetch, cache_tiles=2)
+    reader = TileNodeReader(fetch, cache_tiles=2, cache_nodes=0)
     for index in [0, 256, 512, 0]:  # three full level-0 tiles through a cache of two
         reader.node(0, index)
     assert fetch.calls == [(0, 0), (0, 1), (0, 2), (0, 0)]
@@ -392,3 +402,11 @@ def test_reader_says_which_hash_is_missing() -> None:
         reader.node(0, 512)
     with pytest.raises(ValueError, match=r"node \(height -1, index 0\) must not be negative"):
         reader.node(-1, 0)
+
+
+def test_the_node_memo_is_bounded() -> None:
+    fetch = CountingFetch(FULL)
+    reader = TileNodeReader(fetch, cache_tiles=0, cache_nodes=2)
+    for index in [0, 1, 2, 0]:  # three level-0 nodes through a memo of two
+        reader.node(0, index)
+    assert len(fetch.calls) == 4
