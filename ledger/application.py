@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from ledger.domain.keys import OfficialKey, key_aggregate_id
@@ -100,9 +100,9 @@ class LedgerApplication(Application[UUID]):
 
     def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
-        produced: list[list[Aggregate]] = []
-        for signed in statements:
-            produced.append(batch.apply(signed))
+        # Each statement's new events, in statement order: the log must show the statements in
+        # the order they were applied, even when two of them change the same aggregate.
+        produced = [batch.apply(signed) for signed in statements]
         nonces = [(s.statement.signer, s.statement.nonce) for s in statements]
         extra: dict[str, Any] = {}
         if self.keys_checked_on_insert:
@@ -112,18 +112,38 @@ class LedgerApplication(Application[UUID]):
                 for key, version in batch.relied_keys.items()
                 if key not in batch.pending
             ]
+        events = [event for statement_events in produced for event in statement_events]
         try:
-            recordings = self.save(*batch.pending.values(), nonces=nonces, **extra)
+            recordings = self.save(*events, nonces=nonces, **extra)
         except IntegrityError:
             self._evict(list(batch.pending))
-            raise self._explain_integrity_error(statements, batch.pending) from None
-        by_event = {
-            (r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings
+            raise self._explain_integrity_error(statements, events) from None
+        self._cache(batch.pending.values())
+        ids = {
+            (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
+            for r in recordings
         }
         return [
-            Accepted(signed, tuple(_recorded(by_event, aggregate) for aggregate in aggregates))
-            for signed, aggregates in zip(statements, produced, strict=True)
+            Accepted(
+                signed,
+                tuple(
+                    RecordedEvent(
+                        ids[(e.originator_id, e.originator_version)],
+                        e.originator_id,
+                        e.originator_version,
+                    )
+                    for e in statement_events
+                ),
+            )
+            for signed, statement_events in zip(statements, produced, strict=True)
         ]
+
+    def _cache(self, aggregates: Iterable[Aggregate]) -> None:
+        # save() caches the aggregates it is given; given events, it is told here.
+        cache = self.repository.cache
+        if cache is not None and not self.repository.fastforward:
+            for aggregate in aggregates:
+                cache.put(aggregate.id, aggregate)
 
     def _evict(self, aggregate_ids: list[UUID]) -> None:
         cache = self.repository.cache
@@ -133,29 +153,23 @@ class LedgerApplication(Application[UUID]):
                     cache.get(aggregate_id, evict=True)
 
     def _explain_integrity_error(
-        self, statements: Sequence[SignedStatement], pending: dict[UUID, Aggregate]
+        self, statements: Sequence[SignedStatement], events: Sequence[DomainEventProtocol[UUID]]
     ) -> Exception:
         for signed in statements:
             if self.recorder.nonce_used(signed.statement.signer, signed.statement.nonce):  # type: ignore[attr-defined]
                 return _replayed(signed)
-        for aggregate_id, aggregate in pending.items():
-            created = aggregate.version - len(aggregate.pending_events) == 0
-            if created and self.recorder.select_events(aggregate_id, limit=1):
+        for event in events:
+            created = event.originator_version == OfficialKey.INITIAL_VERSION
+            if created and self.recorder.select_events(event.originator_id, limit=1):
                 return VersionConflict(
-                    f"record {aggregate_id} already exists",
-                    f"bản ghi {aggregate_id} đã tồn tại",
-                    aggregate_id=str(aggregate_id),
+                    f"record {event.originator_id} already exists",
+                    f"bản ghi {event.originator_id} đã tồn tại",
+                    aggregate_id=str(event.originator_id),
                 )
         return VersionConflict(
             "another statement changed the same record first; reload and sign again",
             "một statement khác đã thay đổi bản ghi này trước; hãy tải lại và ký lại",
         )
-
-
-def _recorded(by_event: dict[tuple[UUID, int], Any], aggregate: Aggregate) -> RecordedEvent:
-    # Each handler returns aggregates it changed once; their last event is theirs in this batch.
-    recording = by_event[(aggregate.id, aggregate.version)]
-    return RecordedEvent(recording.notification.id, aggregate.id, aggregate.version)
 
 
 class _Batch:
@@ -199,7 +213,7 @@ class _Batch:
             self.relied_keys[aggregate_id] = key.version
         return key.record if isinstance(key, OfficialKey) else None
 
-    def apply(self, signed: SignedStatement) -> list[Aggregate]:
+    def apply(self, signed: SignedStatement) -> list[DomainEventProtocol[UUID]]:
         """Check one statement and stage the aggregates it changes."""
         statement = signed.statement
         handler = HANDLERS.get(statement.type)
@@ -236,35 +250,36 @@ class _Batch:
             if self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
                 raise _replayed(signed) from None
             raise
+        events: list[DomainEventProtocol[UUID]] = []
         for aggregate in aggregates:
             self.pending[aggregate.id] = aggregate
-        self._check_entry_sizes(signed, aggregates)
-        return aggregates
+            events.extend(aggregate.collect_events())
+        self._check_entry_sizes(signed, events)
+        return events
 
-    def _check_entry_sizes(self, signed: SignedStatement, aggregates: list[Aggregate]) -> None:
+    def _check_entry_sizes(
+        self, signed: SignedStatement, events: list[DomainEventProtocol[UUID]]
+    ) -> None:
         # An entry holds the statement text, JSON-escaped (at most 6 bytes a byte), and under
         # 4 KiB of event fields: small statements cannot overflow, so only large ones are encoded.
         if 6 * len(signed.raw) + 4096 <= MAX_ENTRY_BYTES:
             return
-        for aggregate in aggregates:
-            for event in aggregate.pending_events:
-                stored = self.app.mapper.to_stored_event(event)
-                if len(stored.state) < MAX_ENTRY_BYTES - 1024:
-                    continue
-                size = len(
-                    entry_bytes(
-                        stored.originator_id, stored.originator_version, stored.topic, stored.state
-                    )
+        for event in events:
+            stored = self.app.mapper.to_stored_event(event)
+            if len(stored.state) < MAX_ENTRY_BYTES - 1024:
+                continue
+            entry = entry_bytes(
+                stored.originator_id, stored.originator_version, stored.topic, stored.state
+            )
+            if len(entry) > MAX_ENTRY_BYTES:
+                raise StatementTooLarge(
+                    f"the log entry of this statement would be {len(entry)} bytes; "
+                    f"a log entry is at most {MAX_ENTRY_BYTES}",
+                    f"bản ghi nhật ký của statement này dài {len(entry)} byte, "
+                    f"vượt giới hạn {MAX_ENTRY_BYTES}",
+                    size=len(entry),
+                    limit=MAX_ENTRY_BYTES,
                 )
-                if size > MAX_ENTRY_BYTES:
-                    raise StatementTooLarge(
-                        f"the log entry of this statement would be {size} bytes; "
-                        f"a log entry is at most {MAX_ENTRY_BYTES}",
-                        f"bản ghi nhật ký của statement này dài {size} byte, "
-                        f"vượt giới hạn {MAX_ENTRY_BYTES}",
-                        size=size,
-                        limit=MAX_ENTRY_BYTES,
-                    )
 
 
 def _replayed(signed: SignedStatement) -> ReplayedNonce:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 CONFIG_FILE = "ledger.json"
 SQLITE_FILE = "ledger.sqlite3"
+MAX_CLOCK_SKEW_SECONDS = 3600
 
 
 class SettingsError(Exception):
@@ -35,6 +36,18 @@ class Settings:
     max_clock_skew_seconds: int = 300
     sequencer_batch_size: int = 1000
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_clock_skew_seconds <= MAX_CLOCK_SKEW_SECONDS:
+            raise SettingsError(
+                f"max_clock_skew_seconds must be between 1 and {MAX_CLOCK_SKEW_SECONDS} "
+                f"(canbo verify holds statement times to within an hour of their recording), "
+                f"got {self.max_clock_skew_seconds}"
+            )
+        if self.sequencer_batch_size < 1:
+            raise SettingsError(
+                f"sequencer_batch_size must be positive, got {self.sequencer_batch_size}"
+            )
 
     @property
     def is_postgres(self) -> bool:

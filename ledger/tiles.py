@@ -159,7 +159,7 @@ def _pyramid(tile: bytes) -> bytes:
     return b"".join(rows)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)  # keys are up to 8 KiB: about 2 MiB at most
 def _mth_of_power_of_two(hashes: bytes) -> bytes:
     """MTH of 2**j consecutive hashes (a complete subtree).
 

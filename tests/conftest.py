@@ -26,7 +26,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "CANBO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 POSTGRES_REQUIRED = os.environ.get("CANBO_REQUIRE_POSTGRES") == "1"
-START = datetime(2026, 11, 26, 8, 0, 0, tzinfo=UTC)
+# Tests run on a clock that moves only when told to, starting at the real time: the log's
+# recording timestamps are real, and `canbo verify` checks statement times against them.
+START = datetime.now(UTC).replace(microsecond=0)
 
 
 class FixedClock:

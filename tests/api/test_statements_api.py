@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,7 +66,7 @@ def test_each_refusal_has_its_status(client: TestClient, sqlite_log: LogFixture)
         "bad_signature",
     )
     assert refusal(client, notice(ledger, official_key("nobody"))) == (401, "unknown_key")
-    stale = notice(ledger, OFFICIAL, time=sqlite_log.clock.now.replace(hour=1))
+    stale = notice(ledger, OFFICIAL, time=sqlite_log.clock.now - timedelta(hours=7))
     assert refusal(client, stale) == (422, "clock_skew")
     assert refusal(client, notice(ledger, OFFICIAL, unit="VN-HCM")) == (403, "not_authorised")
     unknown = make_statement("x.y", {}, OFFICIAL, time=sqlite_log.clock.now)

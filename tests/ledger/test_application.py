@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -63,7 +64,7 @@ def test_an_unknown_key_is_refused(ledger: Ledger) -> None:
 
 def test_a_key_is_refused_before_it_is_valid(ledger: Ledger, sqlite_log: LogFixture) -> None:
     official = official_key("an")
-    later = sqlite_log.clock.now.replace(hour=12)
+    later = sqlite_log.clock.now + timedelta(hours=4)
     enrol(ledger, sqlite_log.registrar, official, valid_from=later)
     with pytest.raises(KeyNotYetValid):
         ledger.submit([notice(ledger, official)])
@@ -115,7 +116,7 @@ def test_a_statement_far_from_the_server_clock_is_refused(
 ) -> None:
     official = official_key("an")
     enrol(ledger, sqlite_log.registrar, official)
-    stale = notice(ledger, official, time=sqlite_log.clock.now.replace(hour=7))
+    stale = notice(ledger, official, time=sqlite_log.clock.now - timedelta(hours=1))
     with pytest.raises(ClockSkew) as caught:
         ledger.submit([stale])
     assert caught.value.details["max_skew_seconds"] == 300
@@ -246,3 +247,34 @@ def test_a_revocation_by_another_process_is_seen_at_once(sqlite_log: LogFixture)
     finally:
         first.close()
         second.close()
+
+
+def test_a_batch_is_logged_in_statement_order(ledger: Ledger, sqlite_log: LogFixture) -> None:
+    # enrol K2, an unrelated notice, then rotate K2 -> K3: K2's two events must not be
+    # recorded together ahead of the notice, and each receipt names its own leaves.
+    k2, k3 = official_key("k2"), official_key("k3")
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    enrol_k2 = make_statement(
+        "key.enrol",
+        {
+            "public_key": base64.b64encode(k2.public_key).decode(),
+            "official_id": "CB-0002",
+            "role": "official",
+            "unit_scope": "VN-HN/ba-dinh",
+            "valid_from": format_time(sqlite_log.clock.now),
+        },
+        sqlite_log.registrar,
+        time=sqlite_log.clock.now,
+    )
+    rotate = make_statement(
+        "key.rotate",
+        {"key_id": k2.key_id, "public_key": base64.b64encode(k3.public_key).decode()},
+        k2,
+        time=sqlite_log.clock.now,
+    )
+    receipt = ledger.submit([enrol_k2, notice(ledger, official), rotate])
+    leaves = [[e["leaf_index"] for e in s["entries"]] for s in receipt["statements"]]
+    assert leaves == [[2], [3], [4, 5]]
+    entries = ledger.log.entries(2, 4)
+    assert b'"Enrolled"' not in entries[1] and b"notices" in entries[1]
