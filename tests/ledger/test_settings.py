@@ -17,7 +17,7 @@ def test_a_missing_data_directory_says_how_to_create_one(tmp_path: Path) -> None
 
 def test_a_damaged_config_is_named(tmp_path: Path) -> None:
     (tmp_path / "ledger.json").write_text("{not json")
-    with pytest.raises(SettingsError, match="ledger.json"):
+    with pytest.raises(SettingsError, match=r"ledger\.json"):
         Settings.load(tmp_path)
 
 
