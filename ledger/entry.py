@@ -20,14 +20,24 @@ MAX_ENTRY_BYTES = 65_535
 
 def entry_bytes(aggregate_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
     """The log entry of one stored event."""
-    return canonical_bytes_of_trusted(
-        {
-            "aggregate_id": str(aggregate_id),
-            "aggregate_version": version,
-            "topic": topic,
-            "event": parse_json(state),
-        }
-    )
+    return canonical_bytes_of_trusted(_entry_object(aggregate_id, version, topic, state))
+
+
+def entry_of_event(
+    aggregate_id: UUID | str, version: int, topic: str, state: bytes
+) -> tuple[bytes, LogEntry]:
+    """The log entry of one stored event and its parsed form, without parsing it back."""
+    obj = _entry_object(aggregate_id, version, topic, state)
+    return canonical_bytes_of_trusted(obj), _parsed(obj)
+
+
+def _entry_object(aggregate_id: UUID | str, version: int, topic: str, state: bytes) -> Any:
+    return {
+        "aggregate_id": str(aggregate_id),
+        "aggregate_version": version,
+        "topic": topic,
+        "event": parse_json(state),
+    }
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,10 @@ class LogEntry:
 
 def parse_entry(entry: bytes) -> LogEntry:
     """Parse an entry; ValueError says what is missing or malformed."""
-    obj = parse_json(entry)
+    return _parsed(parse_json(entry))
+
+
+def _parsed(obj: Any) -> LogEntry:
     if not isinstance(obj, dict) or set(obj) != {
         "aggregate_id",
         "aggregate_version",

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from keys.ed25519 import ED25519
 from ledger.canonical import CanonicalJSONError, parse_json
-from ledger.entry import MAX_ENTRY_BYTES, entry_bytes, parse_entry
+from ledger.entry import MAX_ENTRY_BYTES, LogEntry, entry_bytes, entry_of_event, parse_entry
 from ledger.errors import LedgerError
 from ledger.merkle import leaf_hash
 from ledger.registry import KEY_STATEMENT_TYPES, key_id_of
@@ -101,28 +101,39 @@ def check_leaves(items: Sequence[Item]) -> list[LeafFacts]:
     facts: list[LeafFacts] = []
     previous: tuple[bytes, LeafFacts] | None = None
     for item in items:
+        parsed: LogEntry | None = None
         try:
-            entry = item if isinstance(item, bytes) else entry_bytes(*item)
+            if isinstance(item, bytes):
+                entry = item
+            else:
+                try:
+                    # Built and parsed in one go: the usual case reads no JSON twice.
+                    entry, parsed = entry_of_event(*item)
+                except ValueError:
+                    entry = entry_bytes(*item)  # the check below names what is wrong
         except (CanonicalJSONError, ValueError, TypeError) as exc:
             facts.append(LeafFacts(None, f"the stored event does not make a log entry: {exc}", b""))
             previous = None
             continue
-        result, raw = _check_entry(entry, previous)
+        result, raw = _check_entry(entry, previous, parsed)
         facts.append(result)
         previous = (raw, result) if result.statement_id else None
     return facts
 
 
-def _check_entry(entry: bytes, previous: tuple[bytes, LeafFacts] | None) -> tuple[LeafFacts, bytes]:
+def _check_entry(
+    entry: bytes, previous: tuple[bytes, LeafFacts] | None, parsed: LogEntry | None = None
+) -> tuple[LeafFacts, bytes]:
     """The facts of one entry and its statement bytes (b"" if it has none)."""
     digest = leaf_hash(entry)
     if len(entry) > MAX_ENTRY_BYTES:
         too_large = f"entry is {len(entry)} bytes, the limit is {MAX_ENTRY_BYTES}"
         return LeafFacts(digest, too_large, b""), b""
-    try:
-        parsed = parse_entry(entry)
-    except (CanonicalJSONError, ValueError) as exc:
-        return LeafFacts(digest, f"entry is malformed: {exc}", b""), b""
+    if parsed is None:
+        try:
+            parsed = parse_entry(entry)
+        except (CanonicalJSONError, ValueError) as exc:
+            return LeafFacts(digest, f"entry is malformed: {exc}", b""), b""
     raw = parsed.statement_text.encode("utf-8", errors="surrogatepass")
     # Within a log, a signature and key identify the statement: a signature verifies for one
     # text only, and every leaf's signature is verified (hashing the text would cost more).
