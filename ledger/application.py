@@ -24,9 +24,10 @@ from ledger.errors import (
     VersionConflict,
 )
 from ledger.handlers import HANDLERS, Verified
+from ledger.precheck import BatchPrechecker
 from ledger.protocols import SignatureVerifier
 from ledger.recorders import StaleKeyRecord
-from ledger.registry import KeyRecord, authenticate
+from ledger.registry import KeyRecord, authenticate, key_id_of
 from ledger.statement import SignedStatement
 
 
@@ -63,9 +64,11 @@ class LedgerApplication(Application[UUID]):
     ) -> None:
         super().__init__(env=env)
         self.log_public_key = log_public_key
+        self.log_key_id = key_id_of(log_public_key)
         self.verifier = verifier
         self.clock = clock
         self.max_clock_skew = max_clock_skew
+        self.prechecker = BatchPrechecker(verifier)
         # Set when the recorder re-checks relied-on key versions inside the insert transaction
         # (embedded SQLite): cached key records then need no round trip to be read.
         self.keys_checked_on_insert = False
@@ -76,6 +79,11 @@ class LedgerApplication(Application[UUID]):
         # Other aggregates read stale are refused by the store's unique key (a conflict), and
         # are then evicted from the cache; see _explain_integrity_error.
         self.repository.fastforward = False
+
+    def close(self) -> None:
+        """Stop the signature-checking thread and release the event store."""
+        self.prechecker.close()
+        super().close()
 
     def key_record(self, key_id: str) -> KeyRecord | None:
         """The registry's record of a key, as the log says now."""
@@ -100,6 +108,7 @@ class LedgerApplication(Application[UUID]):
 
     def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
+        batch.verifier = self.prechecker.prepare(statements, batch.known_public_key)
         # Each statement's new events, in statement order: the log must show the statements in
         # the order they were applied, even when two of them change the same aggregate.
         produced = [batch.apply(signed) for signed in statements]
@@ -179,6 +188,7 @@ class _Batch:
         self.app = app
         self.pending: dict[UUID, Aggregate] = {}
         self.relied_keys: dict[UUID, int] = {}  # key aggregates read from the store, by version
+        self.verifier: SignatureVerifier = app.verifier
         self.nonces: set[tuple[str, str]] = set()
         self._log_is_empty: bool | None = None
 
@@ -199,6 +209,13 @@ class _Batch:
             return None
         assert isinstance(aggregate, Aggregate)
         return aggregate
+
+    def known_public_key(self, key_id: str) -> bytes | None:
+        """The public key a signature by key_id would be checked with now, if known."""
+        if key_id == self.app.log_key_id:
+            return self.app.log_public_key
+        record = self.key_record(key_id)
+        return record.public_key if record is not None else None
 
     def key_record(self, key_id: str) -> KeyRecord | None:
         """Registry record, pending changes first."""
@@ -235,7 +252,7 @@ class _Batch:
                 server_time=now.isoformat(),
                 max_skew_seconds=int(self.app.max_clock_skew.total_seconds()),
             )
-        signer, public_key = authenticate(signed, self, self.app.log_public_key, self.app.verifier)
+        signer, public_key = authenticate(signed, self, self.app.log_public_key, self.verifier)
         # A nonce used before is caught by the nonce table's unique key when saving (see
         # _explain_integrity_error); only repeats within this batch need catching here.
         nonce = (statement.signer, statement.nonce)

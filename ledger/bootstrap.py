@@ -266,8 +266,8 @@ def open_ledger(
     ledger.sequence_now()  # catch up anything saved before a crash
     if sequencer is not None and isinstance(app.recorder, LedgerSQLiteRecorder):
         recorder = app.recorder
-        app.recorder.sequence_hook = lambda cursor: sequencer.sequence_all_within(
-            CursorTx(cursor, recorder.convert_originator_id, recorder.events_table_name)
+        app.recorder.sequence_hook = lambda cursor, inserted: sequencer.sequence_all_within(
+            CursorTx(cursor, recorder.convert_originator_id, recorder.events_table_name, inserted)
         )
         ledger.sequences_inline = True
         app.check_keys_on_insert()

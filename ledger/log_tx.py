@@ -143,8 +143,15 @@ class CursorTx(_SqlTx):
         cursor: Any,
         convert_originator_id: Callable[[Any], Any],
         events_table: str = "stored_events",
+        inserted: Sequence[tuple[int, Any]] = (),
     ) -> None:
         self.cursor = cursor
+        # The (notification id, stored event) pairs this transaction just inserted: when they
+        # are all that is unsequenced, they need not be read back.
+        self.inserted = [
+            StoredRow(i, e.originator_id, e.originator_version, e.topic, e.state)
+            for i, e in inserted
+        ]
         # The recorder's own conversion (SQLite stores UUIDs as hex text): entries must be
         # byte-identical whichever path read the event.
         self.convert_originator_id = convert_originator_id
@@ -164,6 +171,10 @@ class CursorTx(_SqlTx):
         return rows
 
     def events_after(self, position: int, limit: int) -> Sequence[StoredRow]:
+        inserted = self.inserted
+        if inserted and inserted[0].id == position + 1 and len(inserted) <= limit:
+            self.inserted = []
+            return inserted
         self.cursor.execute(
             f"SELECT rowid, originator_id, originator_version, topic, state FROM "
             f"{self.events_table} WHERE rowid > ? ORDER BY rowid LIMIT ?",

@@ -35,8 +35,11 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
-        # Set by the embedded ledger: runs inside each insert transaction, after the rows exist.
-        self.sequence_hook: Callable[[SQLiteCursor], None] | None = None
+        # Set by the embedded ledger: runs inside each insert transaction, after the rows exist;
+        # it is handed the rows just inserted, with their notification ids.
+        self.sequence_hook: (
+            Callable[[SQLiteCursor, Sequence[tuple[int, StoredEvent]]], None] | None
+        ) = None
 
     def construct_create_table_statements(self) -> list[str]:
         """Also create the nonce table."""
@@ -73,7 +76,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         if stale:
             raise StaleKeyRecord(stale)
         if self.sequence_hook is not None:
-            self.sequence_hook(c)
+            self.sequence_hook(c, list(zip(ids or (), stored_events, strict=True)))
         return ids
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:

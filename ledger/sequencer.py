@@ -23,9 +23,9 @@ from sqlalchemy import Engine
 from ledger.checkpoint import Checkpoint, sign_checkpoint
 from ledger.entry import MAX_ENTRY_BYTES, entry_bytes
 from ledger.log_tx import ConnectionTx, LogState, LogTx
-from ledger.merkle import EMPTY_ROOT, leaf_hash, tree_root
+from ledger.merkle import leaf_hash
 from ledger.protocols import Signer
-from ledger.tiles import TileAppender, TileNodeReader
+from ledger.tiles import TileAppender
 
 
 class SequencerError(RuntimeError):
@@ -113,13 +113,8 @@ class Sequencer:
         self._appender = None  # until the caller's commit, it may be ahead of the database
         changed = appender.append(hashes)
         new_size = size + len(rows)
-        # A root reads only right-edge partial tiles, which the appender holds.
         edges = appender.edge_tiles()
-
-        def fetch(level: int, index: int) -> bytes:
-            return edges.get((level, index)) or tx.tile(level, index)
-
-        root = tree_root(new_size, TileNodeReader(fetch)) if new_size else EMPTY_ROOT
+        root = appender.root()  # from the right edge it holds: no tile is read back
         note = sign_checkpoint(
             Checkpoint(self.origin, new_size, root), self.origin, self.log_signer
         )

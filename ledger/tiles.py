@@ -302,6 +302,28 @@ class TileAppender:
             if edge
         }
 
+    def root(self) -> bytes:
+        """The tree's root hash, from the right-edge tiles alone (RFC 6962 MTH)."""
+        # Each level's partial tile holds the complete subtrees right of everything above it;
+        # split its width into powers of two (largest first) and fold from the right.
+        if self._size == 0:
+            return merkle.EMPTY_ROOT
+        subtrees: list[bytes] = []
+        for level in reversed(range(len(self._edges))):
+            edge = self._edges[level]
+            start, width = 0, len(edge) // HASH_SIZE
+            while width:
+                run = 1 << (width.bit_length() - 1)
+                subtrees.append(
+                    _mth_of_power_of_two(bytes(edge[start * HASH_SIZE : (start + run) * HASH_SIZE]))
+                )
+                start += run
+                width -= run
+        root = subtrees[-1]
+        for left in reversed(subtrees[:-1]):
+            root = merkle.node_hash(left, root)
+        return root
+
     def append(self, leaf_hashes: Sequence[bytes]) -> dict[tuple[int, int], bytes]:
         """Append leaf hashes; return each changed tile (level, index) with its full content."""
         for i, h in enumerate(leaf_hashes):

@@ -278,3 +278,40 @@ def test_a_batch_is_logged_in_statement_order(ledger: Ledger, sqlite_log: LogFix
     assert leaves == [[2], [3], [4, 5]]
     entries = ledger.log.entries(2, 4)
     assert b'"Enrolled"' not in entries[1] and b"notices" in entries[1]
+
+
+def test_a_forged_signature_in_a_large_batch_is_found(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    # Large batches check signatures on two threads first; a forgery must still be refused.
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    batch = [notice(ledger, official) for _ in range(20)]
+    forged = batch[13]
+    batch[13] = SignedStatement(forged.statement, forged.raw, bytes(64))
+    with pytest.raises(BadSignature):
+        ledger.submit(batch)
+    # A signature valid for other bytes does not pass either.
+    batch[13] = SignedStatement(forged.statement, forged.raw, batch[12].signature)
+    with pytest.raises(BadSignature):
+        ledger.submit(batch)
+
+
+def test_a_key_enrolled_earlier_in_a_large_batch_signs_later_in_it(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    newcomer = official_key("newcomer")
+    enrolment = make_statement(
+        "key.enrol",
+        {
+            "public_key": base64.b64encode(newcomer.public_key).decode(),
+            "official_id": "CB-0009",
+            "role": "clerk",
+            "unit_scope": "VN-HN/ba-dinh",
+            "valid_from": format_time(sqlite_log.clock.now),
+        },
+        sqlite_log.registrar,
+        time=sqlite_log.clock.now,
+    )
+    receipt = ledger.submit([enrolment] + [notice(ledger, newcomer) for _ in range(10)])
+    assert len(receipt["statements"]) == 11

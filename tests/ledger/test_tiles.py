@@ -410,3 +410,20 @@ def test_the_node_memo_is_bounded() -> None:
     for index in [0, 1, 2, 0]:  # three level-0 nodes through a memo of two
         reader.node(0, index)
     assert len(fetch.calls) == 4
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 255, 256, 257, 511, 65535, 65536, 65537, 70000])
+def test_the_appender_root_is_the_rfc6962_root(size: int) -> None:
+    hashes = [leaf_hash(i.to_bytes(4, "big")) for i in range(size)]
+    appender = TileAppender(0, lambda level, index: b"")
+    appender.append(hashes)
+    assert appender.root() == root_from_leaf_hashes(hashes)
+
+
+@pytest.mark.parametrize("size", [1, 300, 65536, 69_999])
+def test_a_resumed_appender_has_the_same_root(size: int) -> None:
+    tiles = build(size, [777])
+    resumed = TileAppender(size, fetch_from(tiles))
+    assert resumed.root() == root_from_leaf_hashes(LEAVES[:size])
+    resumed.append(LEAVES[size : size + 1])
+    assert resumed.root() == root_from_leaf_hashes(LEAVES[: size + 1])
