@@ -17,6 +17,7 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ledger.protocols import SignatureVerifier, Signer
 
@@ -284,11 +285,17 @@ def _ed25519_signature(signer: Signer, message: bytes) -> bytes:
     return sig
 
 
+@lru_cache(maxsize=64)
+def _signing_key_id(name: str, public_key: bytes, alg: int) -> VerifierKey:
+    # A log signs a checkpoint per batch with the same key: check and derive its id once.
+    return VerifierKey.from_public_key(name, public_key, alg)
+
+
 def _signature_line(text: str, name: str, signer: Signer, alg: int) -> NoteSignature:
     if alg != ALG_ED25519:
         # Cosignatures sign a different message; they have their own function.
         raise ValueError(f"sign_note signs with type 0x01 only, got 0x{alg:02x} (see cosign)")
-    key = VerifierKey.from_public_key(name, signer.public_key, alg)
+    key = _signing_key_id(name, signer.public_key, alg)
     sig = _ed25519_signature(signer, text.encode("utf-8"))
     return NoteSignature(name, key.key_id, sig)
 
