@@ -91,8 +91,7 @@ class LedgerApplication(Application[UUID]):
             key: Aggregate = self.repository.get(key_aggregate_id(key_id))
         except AggregateNotFoundError:
             return None
-        assert isinstance(key, OfficialKey)
-        return key.record
+        return key.record if isinstance(key, OfficialKey) else None
 
     def submit(self, statement: SignedStatement) -> Accepted:
         """Check and save one statement."""
@@ -203,6 +202,10 @@ class _Batch:
         """Latest state, pending changes first."""
         if aggregate_id in self.pending:
             return self.pending[aggregate_id]
+        if not self.app.repository.fastforward:
+            # Cached copies are not brought up to date (another process may have written):
+            # an aggregate about to change is read afresh from the store.
+            self.app._evict([aggregate_id])
         try:
             aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:

@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.keys import OfficialKey, key_aggregate_id, record_to_json
-from ledger.domain.notices import Notice
+from ledger.domain.notices import Notice, notice_aggregate_id
 from ledger.domain.signed import Signed
 from ledger.errors import InvalidPayload, NotAuthorised, VersionConflict
 from ledger.registry import KeyLookup, KeyRecord, key_changes, scope_covers
@@ -56,7 +56,10 @@ def handle_key_statement(ctx: HandlerContext, item: Verified) -> list[Aggregate]
         if existing is None:
             changed.append(OfficialKey(record=data, signed=item.signed))
             continue
-        assert isinstance(existing, OfficialKey)
+        if not isinstance(existing, OfficialKey):
+            raise InvalidPayload(
+                f"record {existing.id} is not a key", f"bản ghi {existing.id} không phải khoá"
+            )
         if record.rotated_to:
             existing.rotate(record=data, signed=item.signed)
         else:
@@ -101,7 +104,7 @@ def handle_notice_amend(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
         _text(payload, "title", 500)
     if "body" in payload:
         _text(payload, "body", 60_000)
-    notice = ctx.load(notice_id)
+    notice = ctx.load(notice_aggregate_id(notice_id))
     if not isinstance(notice, Notice):
         raise InvalidPayload(
             f"notice {notice_id} does not exist", f"thông báo {notice_id} không tồn tại"

@@ -126,7 +126,11 @@ class LogStore:
 
     def leaf_hash(self, index: int) -> bytes:
         """The stored leaf hash of a sequenced leaf."""
-        tile = self._recent_or_stored_tile(0, index // TILE_WIDTH)
+        recent = self.recent()
+        if recent is not None and index < recent.size:
+            tile = self._recent_or_stored_tile(0, index // TILE_WIDTH)
+        else:  # sequenced by another process after this one's last batch
+            tile = self.tile_hashes(0, index // TILE_WIDTH)
         offset = 32 * (index % TILE_WIDTH)
         return tile[offset : offset + 32]
 

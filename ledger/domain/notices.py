@@ -6,11 +6,22 @@ version they amend, so a stale amendment is a conflict rather than an overwrite.
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from ledger.domain.signed import Signed, payload_of
+
+_NOTICE_NAMESPACE = uuid5(NAMESPACE_URL, "https://canbo-ledger/notices")
+
+
+def notice_aggregate_id(notice_id: UUID) -> UUID:
+    """The aggregate id of a client-chosen notice id.
+
+    Derived in a namespace of its own, so a client cannot choose an id that another kind of
+    aggregate (a key's, say) will need.
+    """
+    return uuid5(_NOTICE_NAMESPACE, str(notice_id))
 
 
 class Notice(Aggregate):
@@ -18,12 +29,13 @@ class Notice(Aggregate):
 
     @staticmethod
     def create_id(notice_id: UUID) -> UUID:
-        """The client chooses the id, so it can refer to the notice before the receipt."""
-        return notice_id
+        """The client chooses the notice id, so it can refer to it before the receipt."""
+        return notice_aggregate_id(notice_id)
 
     @event("Published")
     def __init__(self, notice_id: UUID, signed: Signed) -> None:
         payload = payload_of(signed)
+        self.notice_id = notice_id
         self.unit: str = payload["unit"]
         self.title: str = payload["title"]
         self.body: str = payload["body"]

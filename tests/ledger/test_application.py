@@ -315,3 +315,39 @@ def test_a_key_enrolled_earlier_in_a_large_batch_signs_later_in_it(
     )
     receipt = ledger.submit([enrolment] + [notice(ledger, newcomer) for _ in range(10)])
     assert len(receipt["statements"]) == 11
+
+
+def test_a_notice_cannot_take_the_id_a_key_will_need(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    from ledger.domain.keys import key_aggregate_id
+
+    mallory, victim = official_key("mallory"), official_key("victim")
+    enrol(ledger, sqlite_log.registrar, mallory)
+    ledger.submit([notice(ledger, mallory, notice_id=key_aggregate_id(victim.key_id))])
+    enrol(ledger, sqlite_log.registrar, victim, official_id="CB-0002")
+    ledger.submit([notice(ledger, victim)])
+
+
+def test_another_process_amendment_is_seen_before_amending(sqlite_log: LogFixture) -> None:
+    first, second = sqlite_log.open(), sqlite_log.open()
+    try:
+        official = official_key("an")
+        enrol(first, sqlite_log.registrar, official)
+        notice_id = uuid.uuid4()
+        first.submit([notice(first, official, notice_id=notice_id)])
+
+        def amend(expected: int) -> SignedStatement:
+            return make_statement(
+                "notice.amend",
+                {"notice_id": str(notice_id), "expected_version": expected, "title": "new"},
+                official,
+                time=sqlite_log.clock.now,
+            )
+
+        first.submit([amend(1)])  # first now holds version 2 in its cache
+        second.submit([amend(2)])  # the store moves to version 3
+        first.submit([amend(3)])  # first must see version 3, not its cached 2
+    finally:
+        first.close()
+        second.close()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ledger.bootstrap import Ledger
 from ledger.client import make_statement
+from ledger.domain.notices import notice_aggregate_id
 from ledger.errors import VersionConflict
 from ledger.log_schema import log_leaves
 from tests.conftest import LogFixture, enrol, notice, official_key
@@ -61,7 +62,7 @@ def test_eight_writers_one_winner_per_version(any_log: LogFixture) -> None:
             outcomes = race(ledgers, any_log, notice_id, version)
             assert outcomes.count("won") == 1, outcomes
             assert outcomes.count("conflict") == WRITERS - 1, outcomes
-        final = ledgers[0].app.repository.get(notice_id)
+        final = ledgers[0].app.repository.get(notice_aggregate_id(notice_id))
         assert final.version == 4
         for ledger in ledgers:
             ledger.sequence_now()

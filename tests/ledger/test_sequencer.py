@@ -71,3 +71,17 @@ def test_a_receipt_can_be_fetched_later_by_notification_id(sqlite_log: LogFixtur
         assert base64.b64decode(receipt["leaf_hash"]) == ledger.log.leaf_hash(1)
     finally:
         ledger.close()
+
+
+def test_leaf_hashes_sequenced_by_another_process_are_read_from_the_store(
+    sqlite_log: LogFixture,
+) -> None:
+    first, second = sqlite_log.open(), sqlite_log.open()
+    try:
+        enrol(first, sqlite_log.registrar, OFFICIAL)
+        receipt = second.submit([notice(second, OFFICIAL)])
+        index = receipt["statements"][0]["leaf_index"]
+        assert first.log.leaf_hash(index) == second.log.leaf_hash(index) != b""
+    finally:
+        first.close()
+        second.close()
