@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -69,15 +68,9 @@ class LedgerApplication(Application[UUID]):
         self.clock = clock
         self.max_clock_skew = max_clock_skew
         self.prechecker = BatchPrechecker(verifier)
-        # Set when the recorder re-checks relied-on key versions inside the insert transaction
-        # (embedded SQLite): cached key records then need no round trip to be read.
-        self.keys_checked_on_insert = False
-
-    def check_keys_on_insert(self) -> None:
-        """Read keys from the cache and let the recorder confirm them inside the transaction."""
-        self.keys_checked_on_insert = True
-        # Other aggregates read stale are refused by the store's unique key (a conflict), and
-        # are then evicted from the cache; see _explain_integrity_error.
+        # Cached aggregates are not brought up to date on each read: key records read from the
+        # cache are confirmed by the recorder inside the insert transaction, and an aggregate
+        # about to change is read afresh (_Batch.load).
         self.repository.fastforward = False
 
     def close(self) -> None:
@@ -103,7 +96,13 @@ class LedgerApplication(Application[UUID]):
             return self._submit_once(statements)
         except StaleKeyRecord as stale:
             self._evict(stale.aggregate_ids)
+        try:
             return self._submit_once(statements)  # with fresh key records
+        except StaleKeyRecord:
+            raise VersionConflict(
+                "the key registry changed twice while this was being recorded; submit again",
+                "sổ đăng ký khoá vừa thay đổi trong lúc ghi; hãy gửi lại",
+            ) from None
 
     def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
@@ -112,17 +111,15 @@ class LedgerApplication(Application[UUID]):
         # the order they were applied, even when two of them change the same aggregate.
         produced = [batch.apply(signed) for signed in statements]
         nonces = [(s.statement.signer, s.statement.nonce) for s in statements]
-        extra: dict[str, Any] = {}
-        if self.keys_checked_on_insert:
-            # Keys this batch changes are guarded by the store's unique version key instead.
-            extra["key_versions"] = [
-                (key, version)
-                for key, version in batch.relied_keys.items()
-                if key not in batch.pending
-            ]
+        # The recorder confirms, inside the insert transaction, that no key relied on here was
+        # revoked or rotated meanwhile; keys this batch changes are guarded by the store's
+        # unique version key instead.
+        key_versions = [
+            (key, version) for key, version in batch.relied_keys.items() if key not in batch.pending
+        ]
         events = [event for statement_events in produced for event in statement_events]
         try:
-            recordings = self.save(*events, nonces=nonces, **extra)
+            recordings = self.save(*events, nonces=nonces, key_versions=key_versions)
         except IntegrityError:
             self._evict(list(batch.pending))
             raise self._explain_integrity_error(statements, events) from None
@@ -202,10 +199,9 @@ class _Batch:
         """Latest state, pending changes first."""
         if aggregate_id in self.pending:
             return self.pending[aggregate_id]
-        if not self.app.repository.fastforward:
-            # Cached copies are not brought up to date (another process may have written):
-            # an aggregate about to change is read afresh from the store.
-            self.app._evict([aggregate_id])
+        # Cached copies are not brought up to date (another process may have written):
+        # an aggregate about to change is read afresh from the store.
+        self.app._evict([aggregate_id])
         try:
             aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:

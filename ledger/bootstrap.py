@@ -270,7 +270,6 @@ def open_ledger(
             CursorTx(cursor, recorder.convert_originator_id, recorder.events_table_name, inserted)
         )
         ledger.sequences_inline = True
-        app.check_keys_on_insert()
     return ledger
 
 

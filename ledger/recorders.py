@@ -92,6 +92,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self._nonces = Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
+        self._max_version = SQL(
+            "SELECT max(originator_version) AS v FROM {}.{} WHERE originator_id = %s"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {}.{} (key_id text NOT NULL, nonce text NOT NULL, "
@@ -105,8 +108,22 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         nonces: Sequence[Nonce] = (),
+        key_versions: Sequence[tuple[UUID, int]] = (),
         **kwargs: Any,
     ) -> None:
+        if key_versions:
+            # Take the events table's lock now (the insert takes it again, harmlessly), so no
+            # revocation or rotation can commit between this look and the insert. Raising
+            # here, before the library's own error capture, rolls the transaction back.
+            self._lock_table(curs)
+            stale = []
+            for aggregate_id, version in key_versions:
+                curs.execute(self._max_version, (aggregate_id,))
+                row = curs.fetchone()  # in pipeline mode, this waits for the answer
+                if row is None or row["v"] != version:
+                    stale.append(aggregate_id)
+            if stale:
+                raise StaleKeyRecord(stale)
         if nonces:
             curs.executemany(
                 SQL("INSERT INTO {}.{} (key_id, nonce) VALUES (%s, %s)").format(*self._nonces),

@@ -1,0 +1,46 @@
+"""A key revoked while a statement it signed is being recorded: the statement is refused.
+
+Two Ledger objects stand for two API processes on one database. The first has read the key
+(valid) when the second records its revocation; the first's insert must then not go through.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.client import make_statement
+from ledger.errors import RevokedKey
+from tests.conftest import LogFixture, enrol, notice, official_key
+
+
+def test_a_revocation_landing_between_check_and_insert_wins(
+    any_log: LogFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = any_log.open(), any_log.open()
+    try:
+        official = official_key("racer")
+        enrol(first, any_log.registrar, official)
+        revoke = make_statement(
+            "key.revoke",
+            {"key_id": official.key_id, "reason": "compromised"},
+            any_log.registrar,
+            time=any_log.clock.now,
+        )
+        statement = notice(first, official, time=any_log.clock.advance(seconds=1))
+        save = first.app.save
+        revoked = []
+
+        def save_after_the_revocation(*args: object, **kwargs: object) -> object:
+            if not revoked:  # the other process commits its revocation right now
+                revoked.append(second.submit([revoke]))
+            return save(*args, **kwargs)
+
+        monkeypatch.setattr(first.app, "save", save_after_the_revocation)
+        with pytest.raises(RevokedKey):
+            first.submit([statement])
+        assert revoked
+        size = first.log.require_head().size
+        assert size == 3  # genesis, enrolment, revocation: nothing signed by the revoked key
+    finally:
+        first.close()
+        second.close()
