@@ -251,7 +251,9 @@ class _Batch:
                 server_time=now.isoformat(),
                 max_skew_seconds=int(self.app.max_clock_skew.total_seconds()),
             )
-        signer, public_key = authenticate(signed, self, self.app.log_public_key, self.verifier)
+        signer, public_key = authenticate(
+            signed, self, self.app.log_public_key, self.verifier, received_at=now
+        )
         # A nonce used before is caught by the nonce table's unique key when saving (see
         # _explain_integrity_error); only repeats within this batch need catching here.
         nonce = (statement.signer, statement.nonce)

@@ -98,8 +98,13 @@ def authenticate(
     keys: KeyLookup,
     log_public_key: bytes,
     verifier: SignatureVerifier,
+    received_at: datetime | None = None,
 ) -> tuple[KeyRecord | None, bytes]:
-    """The signer's record (None for the log key) and public key, once the signature holds."""
+    """The signer's record (None for the log key) and public key, once the signature holds.
+
+    The key must be valid at the statement's time and, if it was revoked or rotated, not
+    revoked by the time the statement is received (when that time is given).
+    """
     statement = signed.statement
     record: KeyRecord | None = None
     if statement.signer == _log_key_id(log_public_key):
@@ -121,6 +126,10 @@ def authenticate(
         )
     if record is not None:
         record.check_valid_at(statement.time)
+        if received_at is not None and record.revoked_at is not None:
+            # A statement dated just before a revocation but arriving after it would let a
+            # revoked key go on signing for the whole clock-skew window.
+            record.check_valid_at(max(received_at, statement.time))
     return record, public_key
 
 

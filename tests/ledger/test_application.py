@@ -351,3 +351,23 @@ def test_another_process_amendment_is_seen_before_amending(sqlite_log: LogFixtur
     finally:
         first.close()
         second.close()
+
+
+def test_a_revoked_key_cannot_backdate_into_the_skew_window(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    revoked_at = sqlite_log.clock.advance(seconds=10)
+    revoke = make_statement(
+        "key.revoke",
+        {"key_id": official.key_id, "reason": "left the post"},
+        sqlite_log.registrar,
+        time=revoked_at,
+    )
+    ledger.submit([revoke])
+    sqlite_log.clock.advance(seconds=120)
+    # Dated one second before the revocation, within the 300 s skew, but received after it.
+    backdated = notice(ledger, official, time=revoked_at - timedelta(seconds=1))
+    with pytest.raises(RevokedKey):
+        ledger.submit([backdated])
