@@ -16,10 +16,11 @@ from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, public_key_path, read_private_key, read_public_key
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
+from ledger.checkpoint import CheckpointError, open_checkpoint
 from ledger.errors import NotFound
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
-from ledger.note import VerifierKey
+from ledger.note import NoteError, VerifierKey
 from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
 from ledger.registry import key_id_of
@@ -263,6 +264,7 @@ def open_ledger(
         sequencer,
         log_public_key,
     )
+    _check_identity(ledger)
     ledger.sequence_now()  # catch up anything saved before a crash
     if sequencer is not None and isinstance(app.recorder, LedgerSQLiteRecorder):
         recorder = app.recorder
@@ -271,6 +273,22 @@ def open_ledger(
         )
         ledger.sequences_inline = True
     return ledger
+
+
+def _check_identity(ledger: Ledger) -> None:
+    """Refuse to serve or extend a log under another origin or log key than it was made with."""
+    head = ledger.log.head()
+    if head is None:
+        return
+    try:
+        open_checkpoint(head.checkpoint, ledger.verifier_key, ED25519, origin=ledger.origin)
+    except (CheckpointError, NoteError) as exc:
+        first_line = head.checkpoint.split("\n", 1)[0]
+        raise SettingsError(
+            f"the database holds the log {first_line!r}, whose latest checkpoint does not "
+            f"open with the origin and log key configured in {ledger.settings.data_dir} "
+            f"({ledger.verifier_key.format()}): {exc}. The origin and log key never change."
+        ) from None
 
 
 def make_sequencer(

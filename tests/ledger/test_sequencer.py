@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 
+import pytest
 from sqlalchemy import func, select
 
 from keys.ed25519 import ED25519
@@ -85,3 +86,26 @@ def test_leaf_hashes_sequenced_by_another_process_are_read_from_the_store(
     finally:
         first.close()
         second.close()
+
+
+def test_a_changed_origin_or_log_key_is_refused(sqlite_log: LogFixture) -> None:
+    import json
+
+    from keys.ed25519 import Ed25519SigningKey
+    from keys.keyfile import write_private_key, write_public_key
+    from ledger.bootstrap import open_ledger
+    from ledger.settings import Settings, SettingsError
+
+    data_dir = sqlite_log.settings.data_dir
+    config = json.loads((data_dir / "ledger.json").read_text())
+    (data_dir / "ledger.json").write_text(json.dumps({**config, "origin": "evil.example/x"}))
+    with pytest.raises(SettingsError, match="origin and log key never change"):
+        open_ledger(Settings.load(data_dir))
+    (data_dir / "ledger.json").write_text(json.dumps(config))
+    other = Ed25519SigningKey.generate()
+    write_private_key(
+        data_dir / "keys/log.key", other, None, allow_unencrypted=True, overwrite=True
+    )
+    write_public_key(data_dir / "keys/log.pub", other, "log", overwrite=True)
+    with pytest.raises(SettingsError, match="origin and log key never change"):
+        open_ledger(Settings.load(data_dir))
