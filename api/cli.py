@@ -13,6 +13,7 @@ from pathlib import Path
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.settings import Settings, SettingsError
+from ledger.verify import cli as verify_cli
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -211,12 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     seq.add_argument("--poll-interval", type=float, default=0.1, help="idle poll seconds")
     seq.set_defaults(func=cmd_sequencer)
 
-    try:
-        from ledger.verify import cli as verify_cli
-    except ImportError:  # pragma: no cover - only while the verifier is being written
-        pass
-    else:
-        verify_cli.register(sub)
+    verify_cli.register(sub)
     keys_cli.register(sub)
     return parser
 

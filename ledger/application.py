@@ -164,7 +164,7 @@ class LedgerApplication(Application[UUID]):
             if self.recorder.nonce_used(signed.statement.signer, signed.statement.nonce):  # type: ignore[attr-defined]
                 return _replayed(signed)
         for event in events:
-            created = event.originator_version == OfficialKey.INITIAL_VERSION
+            created = event.originator_version == 1  # every aggregate starts at version 1
             if created and self.recorder.select_events(event.originator_id, limit=1):
                 return VersionConflict(
                     f"record {event.originator_id} already exists",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from ledger import payload as payload_fields
 from ledger.domain.keys import OfficialKey, key_aggregate_id, record_to_json
 from ledger.domain.notices import Notice, notice_aggregate_id
 from ledger.domain.signed import Signed
@@ -74,11 +75,11 @@ NOTICE_ROLES = frozenset({"official", "clerk", "registrar"})
 def handle_notice_publish(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
     """notice.publish: {notice_id, unit, title, body}."""
     payload = item.statement.payload
-    _only(payload, {"notice_id", "unit", "title", "body"})
-    notice_id = _uuid(payload, "notice_id")
-    unit = _text(payload, "unit", 200)
-    _text(payload, "title", 500)
-    _text(payload, "body", 60_000)
+    payload_fields.only(payload, {"notice_id", "unit", "title", "body"})
+    notice_id = payload_fields.uuid(payload, "notice_id")
+    unit = payload_fields.text(payload, "unit", 200)
+    payload_fields.text(payload, "title", 500)
+    payload_fields.text(payload, "body", 60_000)
     _require_scope(item, unit)
     # An existing id is refused by the event store's unique key when saving (a conflict).
     return [Notice(notice_id=notice_id, signed=item.signed)]
@@ -87,8 +88,8 @@ def handle_notice_publish(ctx: HandlerContext, item: Verified) -> list[Aggregate
 def handle_notice_amend(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
     """notice.amend: {notice_id, expected_version, title?, body?}."""
     payload = item.statement.payload
-    _only(payload, {"notice_id", "expected_version", "title", "body"})
-    notice_id = _uuid(payload, "notice_id")
+    payload_fields.only(payload, {"notice_id", "expected_version", "title", "body"})
+    notice_id = payload_fields.uuid(payload, "notice_id")
     expected = payload.get("expected_version")
     if not isinstance(expected, int) or isinstance(expected, bool) or expected < 1:
         raise InvalidPayload(
@@ -101,9 +102,9 @@ def handle_notice_amend(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
             "an amendment changes title or body", "sửa đổi phải thay title hoặc body"
         )
     if "title" in payload:
-        _text(payload, "title", 500)
+        payload_fields.text(payload, "title", 500)
     if "body" in payload:
-        _text(payload, "body", 60_000)
+        payload_fields.text(payload, "body", 60_000)
     notice = ctx.load(notice_aggregate_id(notice_id))
     if not isinstance(notice, Notice):
         raise InvalidPayload(
@@ -144,36 +145,3 @@ def _require_scope(item: Verified, unit: str) -> None:
             f"người ký không có thẩm quyền đăng thông báo cho đơn vị {unit}",
             unit=unit,
         )
-
-
-def _only(payload: dict[str, Any], allowed: set[str]) -> None:
-    extra = set(payload) - allowed
-    if extra:
-        raise InvalidPayload(
-            f"unexpected payload fields {sorted(extra)}; allowed {sorted(allowed)}",
-            "payload có trường không hợp lệ",
-            unexpected=sorted(extra),
-        )
-
-
-def _text(payload: dict[str, Any], name: str, limit: int) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise InvalidPayload(
-            f"payload.{name} must be a non-empty string of at most {limit} characters",
-            f"payload.{name} phải là chuỗi khác rỗng, tối đa {limit} ký tự",
-            field=name,
-        )
-    return value
-
-
-def _uuid(payload: dict[str, Any], name: str) -> UUID:
-    value = payload.get(name)
-    if isinstance(value, str):
-        try:
-            return UUID(value)
-        except ValueError:
-            pass
-    raise InvalidPayload(
-        f"payload.{name} must be a UUID string", f"payload.{name} phải là UUID", field=name
-    )

@@ -8,14 +8,13 @@ means the same thing to both.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
+from ledger import payload as payload_fields
 from ledger.errors import (
     BadSignature,
     InvalidPayload,
@@ -25,7 +24,7 @@ from ledger.errors import (
     UnknownKey,
 )
 from ledger.protocols import SignatureVerifier
-from ledger.statement import SignedStatement, Statement, parse_time
+from ledger.statement import SignedStatement, Statement
 
 ROLES = frozenset(
     {"registrar", "official", "clerk", "inspector", "handler", "protection_officer", "committee"}
@@ -154,8 +153,8 @@ def key_changes(
         return [record]
     if signer is None:
         raise _not_authorised("the log key signs only the genesis enrolment")
-    target = _existing(keys, _text(payload, "key_id"))
-    at = _time(payload, "at", default=statement.time)
+    target = _existing(keys, payload_fields.text(payload, "key_id"))
+    at = payload_fields.moment(payload, "at", default=statement.time)
     if at < statement.time:
         raise InvalidPayload(
             "a key cannot be revoked or rotated with a time earlier than the statement",
@@ -171,12 +170,13 @@ def key_changes(
     if signer.key_id != target.key_id:
         _require_registrar(signer, target.unit_scope)
     if statement.type == "key.revoke":
-        reason = _text(payload, "reason")
-        _only(payload, {"key_id", "at", "reason"})
+        reason = payload_fields.text(payload, "reason")
+        payload_fields.only(payload, {"key_id", "at", "reason"})
         return [replace(target, revoked_at=at, revocation_reason=reason)]
     if statement.type == "key.rotate":
-        _only(payload, {"key_id", "at", "public_key"})
-        public_key = _public_key(payload)
+        payload_fields.only(payload, {"key_id", "at", "public_key", "reason"})
+        reason = payload_fields.text(payload, "reason") if "reason" in payload else "rotated"
+        public_key = payload_fields.public_key(payload)
         successor = KeyRecord(
             key_id=key_id_of(public_key),
             public_key=public_key,
@@ -192,16 +192,16 @@ def key_changes(
                 key_id=successor.key_id,
             )
         rotated = replace(
-            target, revoked_at=at, revocation_reason="rotated", rotated_to=successor.key_id
+            target, revoked_at=at, revocation_reason=reason, rotated_to=successor.key_id
         )
         return [rotated, successor]
     raise ValueError(f"not a key statement: {statement.type}")
 
 
 def _enrolment(payload: dict[str, Any]) -> KeyRecord:
-    _only(payload, {"public_key", "official_id", "role", "unit_scope", "valid_from"})
-    public_key = _public_key(payload)
-    role = _text(payload, "role")
+    payload_fields.only(payload, {"public_key", "official_id", "role", "unit_scope", "valid_from"})
+    public_key = payload_fields.public_key(payload)
+    role = payload_fields.text(payload, "role")
     if role not in ROLES:
         raise InvalidPayload(
             f"role must be one of {sorted(ROLES)}, got {role!r}",
@@ -211,10 +211,10 @@ def _enrolment(payload: dict[str, Any]) -> KeyRecord:
     return KeyRecord(
         key_id=key_id_of(public_key),
         public_key=public_key,
-        official_id=_text(payload, "official_id"),
+        official_id=payload_fields.text(payload, "official_id"),
         role=role,
-        unit_scope=_text(payload, "unit_scope"),
-        valid_from=_time(payload, "valid_from"),
+        unit_scope=payload_fields.text(payload, "unit_scope"),
+        valid_from=payload_fields.moment(payload, "valid_from"),
     )
 
 
@@ -237,49 +237,3 @@ def _existing(keys: KeyLookup, key_id: str) -> KeyRecord:
             f"key {key_id} is not enrolled", f"khoá {key_id} chưa được đăng ký", key_id=key_id
         )
     return record
-
-
-def _only(payload: dict[str, Any], allowed: set[str]) -> None:
-    extra = set(payload) - allowed
-    if extra:
-        raise InvalidPayload(
-            f"unexpected payload fields {sorted(extra)}; allowed {sorted(allowed)}",
-            "payload có trường không hợp lệ",
-            unexpected=sorted(extra),
-        )
-
-
-def _text(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise InvalidPayload(
-            f"payload.{name} must be a non-empty string of at most 200 characters",
-            f"payload.{name} phải là chuỗi khác rỗng, tối đa 200 ký tự",
-            field=name,
-        )
-    return value
-
-
-def _time(payload: dict[str, Any], name: str, default: datetime | None = None) -> datetime:
-    if name not in payload and default is not None:
-        return default
-    try:
-        return parse_time(payload.get(name))  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise InvalidPayload(
-            f"payload.{name}: {exc}", f"payload.{name} không đúng dạng thời gian UTC", field=name
-        ) from None
-
-
-def _public_key(payload: dict[str, Any]) -> bytes:
-    try:
-        public_key = base64.b64decode(_text(payload, "public_key"), validate=True)
-    except (binascii.Error, ValueError):
-        public_key = b""
-    if len(public_key) != 32:
-        raise InvalidPayload(
-            "payload.public_key must be a base64 raw 32-byte Ed25519 public key",
-            "payload.public_key phải là khoá công khai Ed25519 32 byte dạng base64",
-            field="public_key",
-        )
-    return public_key

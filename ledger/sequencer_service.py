@@ -18,7 +18,8 @@ from ledger.sequencer import Sequencer
 
 log = logging.getLogger("canbo.sequencer")
 
-# Arbitrary but fixed: every sequencer of every canbo-ledger database contends for this key.
+# Arbitrary but fixed: every sequencer of the same database contends for this key (advisory
+# locks are per database, so logs in other databases do not interfere).
 ADVISORY_LOCK_KEY = 0x63616E626F  # "canbo"
 
 

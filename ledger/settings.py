@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONFIG_FILE = "ledger.json"
 SQLITE_FILE = "ledger.sqlite3"
-MAX_CLOCK_SKEW_SECONDS = 3600
+# canbo verify holds statement times to within an hour of their recording (a time that the
+# server takes a little after its own skew check): half of that leaves a wide margin.
+MAX_CLOCK_SKEW_SECONDS = 1800
 
 
 class SettingsError(Exception):
@@ -35,7 +36,6 @@ class Settings:
     unencrypted_keys: bool = False
     max_clock_skew_seconds: int = 300
     sequencer_batch_size: int = 1000
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_clock_skew_seconds <= MAX_CLOCK_SKEW_SECONDS:
@@ -117,6 +117,13 @@ class Settings:
         except (OSError, ValueError) as exc:
             raise SettingsError(f"cannot read {path}: {exc}") from None
         known = {f for f in cls.__dataclass_fields__ if f != "data_dir"}
-        settings = cls(data_dir=data_dir, **{k: v for k, v in data.items() if k in known})
+        unknown = sorted(set(data) - known) if isinstance(data, dict) else []
+        if not isinstance(data, dict) or unknown:
+            raise SettingsError(
+                f"{path}: unknown settings {unknown} (known: {sorted(known)})"
+                if unknown
+                else f"{path} must hold a JSON object"
+            )
+        settings = cls(data_dir=data_dir, **data)
         override = os.environ.get("CANBO_DATABASE_URL")
         return replace(settings, database_url=override) if override else settings

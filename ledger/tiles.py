@@ -22,6 +22,7 @@ TILE_HEIGHT = 8  # log2(TILE_WIDTH): tree levels spanned by one tile
 HASH_SIZE = merkle.HASH_SIZE
 FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE
 MAX_LEVEL = 63
+MAX_INDEX_GROUPS = 7
 
 FetchTile = Callable[[int, int], bytes]
 
@@ -118,6 +119,10 @@ def parse_tile_path(path: str) -> TileAddress:
         if level > MAX_LEVEL:
             raise TilePathError(f"tile path {path!r}: level {level} is above {MAX_LEVEL}")
     groups = parts[1:]
+    # Seven 3-digit groups hold any index below 10**21, past any tree of 2**63 leaves; more
+    # would only make the server parse ever longer numbers.
+    if len(groups) > MAX_INDEX_GROUPS + 2:
+        raise TilePathError(f"tile path {path!r}: more than {MAX_INDEX_GROUPS} index elements")
     width = TILE_WIDTH
     if len(groups) >= 2 and groups[-2].endswith(".p"):
         width = _parse_decimal(groups[-1], "width", path)
@@ -138,6 +143,8 @@ def parse_tile_path(path: str) -> TileAddress:
     if len(groups) > 1 and groups[0] == "x000":
         # A leading zero group would give a second spelling of the same index.
         raise TilePathError(f"tile path {path!r}: index starts with a redundant x000 element")
+    if len(groups) > MAX_INDEX_GROUPS:
+        raise TilePathError(f"tile path {path!r}: more than {MAX_INDEX_GROUPS} index elements")
     index = int("".join(g.removeprefix("x") for g in groups))
     return TileAddress(level=level, index=index, width=width)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
@@ -72,7 +72,7 @@ def consistency(
 
 
 @router.get("/entries/{index}", response_model=Entry)
-def entry(index: int, ledger: LedgerDep) -> Entry:
+def entry(index: Annotated[int, Path(ge=0, le=2**62)], ledger: LedgerDep) -> Entry:
     """One entry by leaf index."""
     head = ledger.log.require_head()
     if not 0 <= index < head.size:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep
-from ledger.bootstrap import ReceiptPending
+from ledger.bootstrap import Ledger, ReceiptPending
 from ledger.errors import MalformedStatement, StatementTooLarge
 from ledger.statement import MAX_STATEMENT_BYTES, SignedStatement, parse_envelope
 
 router = APIRouter(prefix="/v1/statements", tags=["statements"])
 
 MAX_BATCH = 100
+RECEIPT_WAIT_SECONDS = 5.0
 # A statement's text is escaped once more inside the envelope, hence the headroom.
 MAX_ENVELOPE_BYTES = 2 * MAX_STATEMENT_BYTES + 1024
 
@@ -53,13 +55,36 @@ def _too_large(size: int, limit: int) -> StatementTooLarge:
     )
 
 
-async def _submit(ledger: Any, statements: list[SignedStatement]) -> JSONResponse:
+async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> JSONResponse:
     try:
-        receipt = await run_in_threadpool(ledger.submit, statements)
+        receipt = await run_in_threadpool(ledger.submit, statements, wait=0)
     except ReceiptPending as pending:
-        ids = [e.notification_id for a in pending.accepted for e in a.events]
-        return JSONResponse({"status": "pending", "notification_ids": ids}, status_code=202)
+        # A separate sequencer has not caught up yet: wait here without holding a worker
+        # thread, so a stalled sequencer cannot starve the other endpoints.
+        accepted = pending.accepted
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RECEIPT_WAIT_SECONDS
+        while True:
+            await asyncio.sleep(0.05)
+            try:
+                receipt = await run_in_threadpool(ledger.receipts, accepted, wait=0)
+                break
+            except ReceiptPending:
+                if loop.time() >= deadline:
+                    return _pending([e.notification_id for a in accepted for e in a.events])
     return JSONResponse(receipt, status_code=201)
+
+
+def _pending(ids: list[int]) -> JSONResponse:
+    # The events are saved; each receipt can be fetched once the sequencer has run.
+    return JSONResponse(
+        {
+            "status": "pending",
+            "notification_ids": ids,
+            "receipts": [f"/v1/receipts/{i}" for i in ids],
+        },
+        status_code=202,
+    )
 
 
 @router.post(
@@ -103,6 +128,8 @@ receipts_router = APIRouter(prefix="/v1/receipts", tags=["statements"])
 
 
 @receipts_router.get("/{notification_id}", summary="Receipt of a stored event")
-def receipt(notification_id: int, ledger: LedgerDep) -> dict[str, Any]:
+def receipt(
+    notification_id: Annotated[int, Path(ge=1, le=2**63 - 1)], ledger: LedgerDep
+) -> dict[str, Any]:
     """Leaf index, inclusion proof, checkpoint and tlog-proof of a saved event (after a 202)."""
     return ledger.receipt_of_event(notification_id)

@@ -115,3 +115,18 @@ def test_a_receipt_by_notification_id(client: TestClient) -> None:
     assert receipt["leaf_index"] == 2 and receipt["tree_size"] == 302
     missing = client.get("/v1/receipts/9999")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/receipts/99999999999999999999", 422),
+        ("/v1/receipts/0", 422),
+        ("/v1/log/entries/99999999999999999999", 422),
+        ("/log/tile/0/" + "x001/" * 1500 + "001", 404),
+    ],
+)
+def test_oversized_numbers_are_refused_not_500(client: TestClient, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert "Traceback" not in response.text

@@ -96,11 +96,18 @@ def test_rotation_moves_signing_to_the_new_key(ledger: Ledger, sqlite_log: LogFi
     enrol(ledger, sqlite_log.registrar, old)
     rotate = make_statement(
         "key.rotate",
-        {"key_id": old.key_id, "public_key": base64.b64encode(new.public_key).decode()},
+        {
+            "key_id": old.key_id,
+            "public_key": base64.b64encode(new.public_key).decode(),
+            "reason": "new smart card",
+        },
         old,
         time=sqlite_log.clock.now,
     )
     receipt = ledger.submit([rotate])
+    old_record = ledger.app.key_record(old.key_id)
+    assert old_record is not None and old_record.revocation_reason == "new smart card"
+    assert old_record.rotated_to == new.key_id
     # One statement, two events: the old key rotated away, the new one enrolled.
     assert len(receipt["statements"][0]["entries"]) == 2
     sqlite_log.clock.advance(seconds=1)
