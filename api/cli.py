@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
+from ledger.rules import cli as rules_cli
 from ledger.settings import Settings, SettingsError
 from ledger.verify import cli as verify_cli
 
@@ -213,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     seq.set_defaults(func=cmd_sequencer)
 
     verify_cli.register(sub)
+    rules_cli.register(sub)
     keys_cli.register(sub)
     return parser
 
@@ -228,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, KeyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`canbo rules | head`): not an error; silence the final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

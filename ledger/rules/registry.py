@@ -11,7 +11,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.rules.decision import Decision, Kind
 from ledger.rules.model import EMPTY, State
-from ledger.rules.verdict import Finding, Outcome, Verdict
+from ledger.rules.verdict import Finding, Outcome, Severity, Verdict
 
 Params = Mapping[str, Any]
 Check = Callable[[Decision, State, Params], Finding | None]
@@ -32,7 +32,7 @@ class Rule:
     """A registered rule: its identity, what it says, where the law says it, and its check."""
 
     id: str
-    severity: Outcome
+    severity: Severity
     title_vi: str
     title_en: str
     message_vi: str
@@ -98,10 +98,10 @@ def rule(
         for name, default in params.items():
             if name in _DEFAULTS and _DEFAULTS[name] != default:
                 raise RuleDefinitionError(f"parameter {name} has two defaults")
-            _DEFAULTS[name] = default
+        _DEFAULTS.update(params)
         _RULES[id] = Rule(
             id=id,
-            severity=Outcome(severity),
+            severity=Severity(severity),
             title_vi=title_vi,
             title_en=title_en,
             message_vi=message_vi,
@@ -147,6 +147,7 @@ def evaluate(decision: Decision, state: State) -> list[Verdict]:
     """
     framework = state.framework_at(decision.effective_on, known_at=decision.recorded_at)
     overrides = framework.parameters if framework is not None else EMPTY
+    check_parameters(overrides)  # a bad figure fails every decision, not only those it concerns
     verdicts = []
     for r in rules():
         if not r.applies_to(decision):
@@ -154,8 +155,8 @@ def evaluate(decision: Decision, state: State) -> list[Verdict]:
         finding = r.check(decision, state, r.resolve(overrides))
         if finding is None:
             continue
-        outcome = finding.outcome or r.severity
-        if outcome.weight > r.severity.weight or outcome is Outcome.OK:
+        outcome = finding.outcome or r.severity.outcome
+        if outcome.weight > r.severity.outcome.weight or outcome is Outcome.OK:
             raise RuleDefinitionError(f"rule {r.id} gave {outcome} beyond its severity")
         verdicts.append(
             Verdict(

@@ -210,8 +210,9 @@ def term_notice(decision: Decision, state: State, params: Params) -> Finding | N
         return None
     term_end = max(t.term_end for t in terms)
     needed = int(params["notice_working_days"])
+    holidays = _holidays(params)
     notice = decision.notice_given_on
-    given = working_days(notice, term_end, _holidays(params)) if notice else 0
+    given = working_days(notice, term_end, holidays) if notice else 0
     if notice is not None and given >= needed:
         return None
     return Finding(

@@ -24,8 +24,18 @@ class Outcome(StrEnum):
         return list(Outcome).index(self)
 
 
-# A rule's severity is the gravest outcome it can give.
-Severity = Outcome
+class Severity(StrEnum):
+    """What a rule does when it finds something: its gravest outcome."""
+
+    FLAG = "flag"
+    HOLD = "hold"
+    BLOCK = "block"
+
+    @property
+    def outcome(self) -> Outcome:
+        """The outcome a finding of this rule has unless it says otherwise."""
+        return Outcome(self.value)
+
 
 HOLD_MESSAGE_VI = "Quyết định được tạm giữ để thanh tra xem xét độc lập."
 HOLD_MESSAGE_EN = "The decision is held for independent review by inspection."
