@@ -143,7 +143,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = Settings.load(args.data_dir)
     # Constructing the application with CREATE_TABLE=y creates the event store's tables.
     LedgerApplication(
-        settings.eventsourcing_env(create_table=True), log_public_key=bytes(32), verifier=ED25519
+        settings.eventsourcing_env(create_table=True),
+        origin=settings.origin,
+        log_public_key=bytes(32),
+        verifier=ED25519,
     ).close()
     _, writer = make_engines(settings)
     migrate.upgrade(writer)

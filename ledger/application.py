@@ -56,12 +56,14 @@ class LedgerApplication(Application[UUID]):
         self,
         env: dict[str, str],
         *,
+        origin: str,
         log_public_key: bytes,
         verifier: SignatureVerifier,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         max_clock_skew: timedelta = timedelta(minutes=5),
     ) -> None:
         super().__init__(env=env)
+        self.origin = origin
         self.log_public_key = log_public_key
         self.log_key_id = key_id_of(log_public_key)
         self.verifier = verifier
@@ -106,7 +108,7 @@ class LedgerApplication(Application[UUID]):
 
     def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
-        batch.verifier = self.prechecker.prepare(statements, batch.known_public_key)
+        batch.verifier = self.prechecker.prepare(statements, batch.known_public_key, self.origin)
         # Each statement's new events, in statement order: the log must show the statements in
         # the order they were applied, even when two of them change the same aggregate.
         produced = [batch.apply(signed) for signed in statements]
@@ -252,7 +254,7 @@ class _Batch:
                 max_skew_seconds=int(self.app.max_clock_skew.total_seconds()),
             )
         signer, public_key = authenticate(
-            signed, self, self.app.log_public_key, self.verifier, received_at=now
+            signed, self, self.app.log_public_key, self.verifier, self.app.origin, received_at=now
         )
         # A nonce used before is caught by the nonce table's unique key when saving (see
         # _explain_integrity_error); only repeats within this batch need catching here.

@@ -239,6 +239,7 @@ def open_ledger(
     )
     app = LedgerApplication(
         settings.eventsourcing_env(create_table=create_tables),
+        origin=settings.origin,
         log_public_key=log_public_key,
         verifier=ED25519,
         clock=clock or (lambda: datetime.now(UTC)),

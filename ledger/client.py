@@ -21,10 +21,11 @@ def make_statement(
     payload: dict[str, Any],
     signer: Signer,
     *,
+    origin: str,
     time: datetime | None = None,
     nonce: str | None = None,
 ) -> SignedStatement:
-    """Build a statement of type with payload, dated now (or `time`), and sign it."""
+    """Build a statement of type with payload, dated now (or `time`), signed for log `origin`."""
     statement = Statement(
         type=type,
         payload=payload,
@@ -32,4 +33,4 @@ def make_statement(
         time=time or datetime.now(UTC),
         nonce=nonce or new_nonce(),
     )
-    return sign_statement(statement, signer)
+    return sign_statement(statement, signer, origin)

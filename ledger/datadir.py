@@ -71,6 +71,7 @@ def init_data_dir(
                 "valid_from": format_time(now.replace(microsecond=0)),
             },
             log_key,
+            origin=settings.origin,
             time=now,
         )
         ledger.submit([genesis])

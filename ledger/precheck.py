@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from ledger.protocols import SignatureVerifier
-from ledger.statement import SignedStatement
+from ledger.statement import SignedStatement, signing_message
 
 # Below this, a thread hand-off costs more than it saves.
 MIN_BATCH = 8
@@ -49,6 +49,7 @@ class BatchPrechecker:
         self,
         statements: Sequence[SignedStatement],
         public_key_of: Callable[[str], bytes | None],
+        origin: str,
     ) -> SignatureVerifier:
         """A verifier primed with the answers for every statement whose key is known now."""
         if len(statements) < MIN_BATCH:
@@ -57,7 +58,8 @@ class BatchPrechecker:
         for signed in statements:
             public_key = public_key_of(signed.statement.signer)
             if public_key is not None:
-                checks.append((public_key, signed.signature, signed.raw))
+                message = signing_message(signed.raw, origin)
+                checks.append((public_key, signed.signature, message))
         half = len(checks) // 2
         other = self._pool.submit(self._run, checks[half:])
         results = self._run(checks[:half]) + other.result()

@@ -24,7 +24,7 @@ from ledger.errors import (
     UnknownKey,
 )
 from ledger.protocols import SignatureVerifier
-from ledger.statement import SignedStatement, Statement
+from ledger.statement import SignedStatement, Statement, signing_message
 
 ROLES = frozenset(
     {"registrar", "official", "clerk", "inspector", "handler", "protection_officer", "committee"}
@@ -97,6 +97,7 @@ def authenticate(
     keys: KeyLookup,
     log_public_key: bytes,
     verifier: SignatureVerifier,
+    origin: str,
     received_at: datetime | None = None,
 ) -> tuple[KeyRecord | None, bytes]:
     """The signer's record (None for the log key) and public key, once the signature holds.
@@ -117,9 +118,9 @@ def authenticate(
                 key_id=statement.signer,
             )
         public_key = record.public_key
-    if not verifier.verify(public_key, signed.signature, signed.raw):
+    if not verifier.verify(public_key, signed.signature, signing_message(signed.raw, origin)):
         raise BadSignature(
-            f"the signature does not verify under key {statement.signer}",
+            f"the signature does not verify under key {statement.signer} for the log {origin}",
             f"chữ ký không hợp lệ với khoá {statement.signer}",
             key_id=statement.signer,
         )

@@ -118,6 +118,33 @@ class Statement:
         return cls(type=kind, payload=payload, signer=signer, time=moment, nonce=nonce)
 
 
+def well_formed_fields(obj: Any) -> tuple[str, dict[str, Any], str, datetime, str] | None:
+    """(type, payload, signer, time, nonce) of a statement object that Statement.from_json
+    accepts, with the same values; None when it might refuse it (call it then to learn why).
+
+    A performance helper for bulk readers such as `canbo verify`: the same rules as from_json
+    without building a Statement or an error (half the cost), so both must change together.
+    """
+    if type(obj) is not dict or obj.keys() != STATEMENT_FIELDS:
+        return None
+    kind, payload, signer, nonce = obj["type"], obj["payload"], obj["signer"], obj["nonce"]
+    if not (
+        type(kind) is str
+        and _TYPE.fullmatch(kind)
+        and type(payload) is dict
+        and type(signer) is str
+        and _KEY_ID.fullmatch(signer)
+        and type(nonce) is str
+        and _NONCE.fullmatch(nonce)
+    ):
+        return None
+    try:
+        moment = parse_time(obj["time"])
+    except ValueError:
+        return None
+    return kind, payload, signer, moment, nonce
+
+
 @dataclass(frozen=True)
 class SignedStatement:
     """A statement with its canonical bytes and Ed25519 signature (not yet checked)."""
@@ -134,12 +161,29 @@ class SignedStatement:
         }
 
 
-def sign_statement(statement: Statement, signer: Signer) -> SignedStatement:
-    """Sign a statement's canonical bytes with the signer's key."""
+# What Ed25519 signs is the statement's canonical bytes behind this context and the log's
+# origin, so a signature is good for one log only: a statement recorded in one commune's log
+# cannot be replayed into another log where the same key is enrolled.
+STATEMENT_CONTEXT = b"canbo-ledger/statement/v1\n"
+
+
+def signing_prefix(origin: str) -> bytes:
+    """What precedes a statement's bytes in the message signed for the log `origin`."""
+    return STATEMENT_CONTEXT + origin.encode("utf-8") + b"\n"
+
+
+def signing_message(raw: bytes, origin: str) -> bytes:
+    """The exact bytes an official signs for a statement addressed to the log `origin`."""
+    return signing_prefix(origin) + raw
+
+
+def sign_statement(statement: Statement, signer: Signer, origin: str) -> SignedStatement:
+    """Sign a statement's canonical bytes, for the log `origin`, with the signer's key."""
     raw = statement.signed_bytes()
     if len(raw) > MAX_STATEMENT_BYTES:
         raise _too_large(len(raw))
-    return SignedStatement(statement=statement, raw=raw, signature=signer.sign(raw))
+    signature = signer.sign(signing_message(raw, origin))
+    return SignedStatement(statement=statement, raw=raw, signature=signature)
 
 
 def parse_envelope(envelope: Any) -> SignedStatement:

@@ -25,6 +25,7 @@ from ledger.statement import SignedStatement
 POSTGRES_ADMIN_URL = os.environ.get(
     "CANBO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+ORIGIN = "canbo.test/log"  # every test log's origin: statements are signed for it
 POSTGRES_REQUIRED = os.environ.get("CANBO_REQUIRE_POSTGRES") == "1"
 # Tests run on a clock that moves only when told to, starting at the real time: the log's
 # recording timestamps are real, and `canbo verify` checks statement times against them.
@@ -98,12 +99,12 @@ def postgres_database_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_log(data_dir: Path, database_url: str | None = None) -> LogFixture:
+def make_log(data_dir: Path, database_url: str | None = None, origin: str = ORIGIN) -> LogFixture:
     """Initialise a log in data_dir (keys unencrypted: tests only)."""
     clock = FixedClock()
     result = init_data_dir(
         data_dir,
-        origin="canbo.test/log",
+        origin=origin,
         database_url=database_url,
         unencrypted_keys=True,
         clock=clock,
@@ -165,6 +166,7 @@ def enrol(
             "valid_from": format_time(valid_from or moment),
         },
         registrar,
+        origin=ledger.origin,
         time=moment,
     )
     return ledger.submit([statement])
@@ -189,6 +191,7 @@ def notice(
             "body": "Nội dung công khai",
         },
         key,
+        origin=ledger.origin,
         time=time or ledger.app.clock(),
         nonce=nonce,
     )

@@ -69,18 +69,20 @@ def open_bench_log(data_dir: Path, origin: str) -> BenchLog:
             "valid_from": format_time(valid_from),
         },
         registrar,
+        origin=ledger.origin,
     )
     ledger.submit([enrol])
     return BenchLog(data_dir, ledger, official)
 
 
-def presign_notices(official: Ed25519SigningKey, count: int) -> list[SignedStatement]:
+def presign_notices(official: Ed25519SigningKey, count: int, origin: str) -> list[SignedStatement]:
     """notice.publish statements signed ahead of time, as officials' clients would send them."""
     return [
         make_statement(
             "notice.publish",
             {"notice_id": str(uuid.uuid4()), "unit": UNIT, "title": TITLE, "body": BODY},
             official,
+            origin=origin,
         )
         for _ in range(count)
     ]
@@ -173,7 +175,7 @@ def bench_ingest(
     log = open_bench_log(root / "ingest", "canbo.bench/ingest")
     raw: RawStore | None = None
     try:
-        submit_batches(log, presign_notices(log.official, warmup), 1)
+        submit_batches(log, presign_notices(log.official, warmup, log.ledger.origin), 1)
         state_bytes = stored_state_size(log)
         raw = RawStore(root / "raw.sqlite3", state_bytes)
         raw.save_each(warmup)
@@ -182,7 +184,7 @@ def bench_ingest(
         raw_rates: list[float] = []
         for _ in range(rounds):
             # Signed just before each round: statements carry their signing time, checked for skew.
-            statements = presign_notices(log.official, per_round)
+            statements = presign_notices(log.official, per_round, log.ledger.origin)
             # Alternating in slices of a fraction of a second, both sides meet the same load
             # from the rest of the (shared) machine: its fsync latency swings tenfold.
             ingest_seconds = raw_seconds = 0.0
@@ -215,7 +217,7 @@ def bench_bulk(root: Path, count: int, rounds: int, batch: int = 100) -> BulkRes
         per_round = -(-count // (rounds * batch)) * batch  # whole batches, rounding up
         rates: list[float] = []
         for _ in range(rounds):
-            statements = presign_notices(log.official, per_round)
+            statements = presign_notices(log.official, per_round, log.ledger.origin)
             rates.append(per_round / submit_batches(log, statements, batch))
         return BulkResult(rates, log.data_dir, per_round * rounds)
     finally:

@@ -114,8 +114,8 @@ def ingest_phases(root: Path, count: int, batch: int = 1, warmup: int = 20) -> d
     totals: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     try:
-        submit_batches(log, presign_notices(log.official, warmup), batch)
-        statements = presign_notices(log.official, count)
+        submit_batches(log, presign_notices(log.official, warmup, log.ledger.origin), batch)
+        statements = presign_notices(log.official, count, log.ledger.origin)
         with _instrumented(log, totals, counts):
             submit_batches(log, statements, batch)
     finally:

@@ -78,6 +78,7 @@ def seed_demo(ledger: Ledger, registrar: Ed25519SigningKey, *, seed: int = 1) ->
                     "valid_from": format_time(now),
                 },
                 registrar,
+                origin=ledger.origin,
                 time=now,
                 nonce=_nonce(rng),
             )
@@ -91,6 +92,7 @@ def seed_demo(ledger: Ledger, registrar: Ed25519SigningKey, *, seed: int = 1) ->
                 "notice.publish",
                 {"notice_id": str(notice_id), "unit": unit, "title": title, "body": body},
                 key,
+                origin=ledger.origin,
                 time=now,
                 nonce=_nonce(rng),
             )

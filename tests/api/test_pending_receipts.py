@@ -1,4 +1,4 @@
-"""With a separate sequencer, a statement is saved at once and its receipt follows (202, then GET)."""
+"""With a separate sequencer a statement is saved at once; its receipt follows (202, then GET)."""
 
 from __future__ import annotations
 

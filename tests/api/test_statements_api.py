@@ -14,7 +14,7 @@ from api.app import create_app
 from ledger.client import make_statement
 from ledger.merkle import leaf_hash, verify_inclusion
 from ledger.statement import SignedStatement
-from tests.conftest import LogFixture, enrol, notice, official_key
+from tests.conftest import ORIGIN, LogFixture, enrol, notice, official_key
 
 OFFICIAL = official_key("api-official")
 
@@ -69,7 +69,7 @@ def test_each_refusal_has_its_status(client: TestClient, sqlite_log: LogFixture)
     stale = notice(ledger, OFFICIAL, time=sqlite_log.clock.now - timedelta(hours=7))
     assert refusal(client, stale) == (422, "clock_skew")
     assert refusal(client, notice(ledger, OFFICIAL, unit="VN-HCM")) == (403, "not_authorised")
-    unknown = make_statement("x.y", {}, OFFICIAL, time=sqlite_log.clock.now)
+    unknown = make_statement("x.y", {}, OFFICIAL, origin=ORIGIN, time=sqlite_log.clock.now)
     assert refusal(client, unknown) == (422, "unknown_statement_type")
     assert post(client, good)[0] == 201
     assert refusal(client, good) == (409, "replayed_nonce")
@@ -86,6 +86,7 @@ def test_revoked_keys_get_403(client: TestClient, sqlite_log: LogFixture) -> Non
         "key.revoke",
         {"key_id": OFFICIAL.key_id, "reason": "left the post"},
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     assert post(client, revoke)[0] == 201

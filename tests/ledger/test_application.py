@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ from ledger.errors import (
     VersionConflict,
 )
 from ledger.statement import SignedStatement, format_time
-from tests.conftest import LogFixture, enrol, notice, official_key
+from tests.conftest import ORIGIN, LogFixture, enrol, make_log, notice, official_key
 
 
 def test_genesis_enrols_the_first_registrar(ledger: Ledger, sqlite_log: LogFixture) -> None:
@@ -82,6 +83,7 @@ def test_a_revoked_key_is_refused_and_its_earlier_statements_stand(
         "key.revoke",
         {"key_id": official.key_id, "reason": "laptop stolen"},
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     ledger.submit([revoke])
@@ -102,6 +104,7 @@ def test_rotation_moves_signing_to_the_new_key(ledger: Ledger, sqlite_log: LogFi
             "reason": "new smart card",
         },
         old,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     receipt = ledger.submit([rotate])
@@ -152,7 +155,9 @@ def test_a_nonce_twice_in_one_batch_is_refused(ledger: Ledger, sqlite_log: LogFi
 
 
 def test_an_unknown_statement_type_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
-    statement = make_statement("payroll.raise", {}, sqlite_log.registrar, time=sqlite_log.clock.now)
+    statement = make_statement(
+        "payroll.raise", {}, sqlite_log.registrar, origin=ORIGIN, time=sqlite_log.clock.now
+    )
     with pytest.raises(UnknownStatementType):
         ledger.submit([statement])
 
@@ -188,6 +193,7 @@ def test_an_invalid_payload_is_refused(ledger: Ledger, sqlite_log: LogFixture) -
             "valid_from": format_time(sqlite_log.clock.now),
         },
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     with pytest.raises(InvalidPayload) as caught:
@@ -208,6 +214,7 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(
             "notice.amend",
             {"notice_id": str(notice_id), "expected_version": expected, "title": title},
             official,
+            origin=ORIGIN,
             time=sqlite_log.clock.now,
         )
 
@@ -244,6 +251,7 @@ def test_a_revocation_by_another_process_is_seen_at_once(sqlite_log: LogFixture)
             "key.revoke",
             {"key_id": official.key_id, "reason": "transferred"},
             sqlite_log.registrar,
+            origin=ORIGIN,
             time=sqlite_log.clock.now,
         )
         second.submit([revoke])
@@ -272,12 +280,14 @@ def test_a_batch_is_logged_in_statement_order(ledger: Ledger, sqlite_log: LogFix
             "valid_from": format_time(sqlite_log.clock.now),
         },
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     rotate = make_statement(
         "key.rotate",
         {"key_id": k2.key_id, "public_key": base64.b64encode(k3.public_key).decode()},
         k2,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     receipt = ledger.submit([enrol_k2, notice(ledger, official), rotate])
@@ -318,6 +328,7 @@ def test_a_key_enrolled_earlier_in_a_large_batch_signs_later_in_it(
             "valid_from": format_time(sqlite_log.clock.now),
         },
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=sqlite_log.clock.now,
     )
     receipt = ledger.submit([enrolment] + [notice(ledger, newcomer) for _ in range(10)])
@@ -349,6 +360,7 @@ def test_another_process_amendment_is_seen_before_amending(sqlite_log: LogFixtur
                 "notice.amend",
                 {"notice_id": str(notice_id), "expected_version": expected, "title": "new"},
                 official,
+                origin=ORIGIN,
                 time=sqlite_log.clock.now,
             )
 
@@ -370,6 +382,7 @@ def test_a_revoked_key_cannot_backdate_into_the_skew_window(
         "key.revoke",
         {"key_id": official.key_id, "reason": "left the post"},
         sqlite_log.registrar,
+        origin=ORIGIN,
         time=revoked_at,
     )
     ledger.submit([revoke])
@@ -378,3 +391,22 @@ def test_a_revoked_key_cannot_backdate_into_the_skew_window(
     backdated = notice(ledger, official, time=revoked_at - timedelta(seconds=1))
     with pytest.raises(RevokedKey):
         ledger.submit([backdated])
+
+
+def test_a_statement_signed_for_one_log_is_refused_by_another(tmp_path: Path) -> None:
+    # The same official is enrolled in a commune's log and in the province's; a statement
+    # recorded in one cannot be replayed into the other.
+    commune = make_log(tmp_path / "commune", origin="canbo.test/commune")
+    province = make_log(tmp_path / "province", origin="canbo.test/province")
+    official = official_key("both")
+    first, second = commune.open(), province.open()
+    try:
+        enrol(first, commune.registrar, official)
+        enrol(second, province.registrar, official)
+        statement = notice(first, official)
+        first.submit([statement])
+        with pytest.raises(BadSignature):
+            second.submit([statement])
+    finally:
+        first.close()
+        second.close()

@@ -13,7 +13,7 @@ from ledger.client import make_statement
 from ledger.domain.notices import notice_aggregate_id
 from ledger.errors import VersionConflict
 from ledger.log_schema import log_leaves
-from tests.conftest import LogFixture, enrol, notice, official_key
+from tests.conftest import ORIGIN, LogFixture, enrol, notice, official_key
 
 WRITERS = 8
 OFFICIAL = official_key("racer")
@@ -30,6 +30,7 @@ def race(
             "notice.amend",
             {"notice_id": str(notice_id), "expected_version": version, "title": f"by writer {n}"},
             OFFICIAL,
+            origin=ORIGIN,
             time=fixture.clock.now,
         )
         for n in range(len(ledgers))

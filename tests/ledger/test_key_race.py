@@ -10,7 +10,7 @@ import pytest
 
 from ledger.client import make_statement
 from ledger.errors import RevokedKey
-from tests.conftest import LogFixture, enrol, notice, official_key
+from tests.conftest import ORIGIN, LogFixture, enrol, notice, official_key
 
 
 def test_a_revocation_landing_between_check_and_insert_wins(
@@ -24,6 +24,7 @@ def test_a_revocation_landing_between_check_and_insert_wins(
             "key.revoke",
             {"key_id": official.key_id, "reason": "compromised"},
             any_log.registrar,
+            origin=ORIGIN,
             time=any_log.clock.now,
         )
         statement = notice(first, official, time=any_log.clock.advance(seconds=1))

@@ -24,7 +24,7 @@ def signed_envelope(payload: dict[str, object] | None = None) -> dict[str, str]:
         time=NOW,
         nonce="abcdefghijklmnop",
     )
-    return sign_statement(statement, KEY).envelope()
+    return sign_statement(statement, KEY, "canbo.test/log").envelope()
 
 
 def test_a_canonical_envelope_parses_to_the_signed_bytes() -> None:

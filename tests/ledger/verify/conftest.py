@@ -91,6 +91,7 @@ def enrol_statement(
             "valid_from": format_time(start.replace(microsecond=0)),
         },
         registrar,
+        origin=ORIGIN,
     )
 
 
@@ -102,6 +103,7 @@ def notice_statement(
         "notice.publish",
         {"notice_id": str(uuid.uuid4()), "unit": UNIT, "title": "Tiêu chí", "body": "Nội dung"},
         key,
+        origin=ORIGIN,
         nonce=nonce,
         time=time,
     )

@@ -10,7 +10,7 @@ from ledger.client import make_statement
 from ledger.registry import key_id_of
 from ledger.verify import verify_log
 from ledger.verify.checks import StatementCheck
-from ledger.verify.workers import LeafFacts, to_micros
+from ledger.verify.facts import LeafFacts, to_micros
 from tests.ledger.verify.conftest import OFFICIAL, VerifyLog, notice_statement
 
 SUCCESSOR = Ed25519SigningKey.from_seed(b"verify-test-successor".ljust(32, b"\0"))
@@ -27,6 +27,7 @@ def test_a_rotated_key_and_its_successor_verify(small_log: VerifyLog) -> None:
                 "public_key": base64.b64encode(SUCCESSOR.public_key).decode(),
             },
             OFFICIAL,
+            origin=ledger.origin,
         )
         receipt = ledger.submit([rotate])
         assert len(receipt["statements"][0]["entries"]) == 2

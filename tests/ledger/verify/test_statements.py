@@ -43,7 +43,10 @@ def test_a_statement_by_a_revoked_key_is_named(small_log: VerifyLog) -> None:
     try:
         ledger.submit([enrol_statement(small_log.registrar, SECOND)])
         revoke = make_statement(
-            "key.revoke", {"key_id": SECOND.key_id, "reason": "lost"}, small_log.registrar
+            "key.revoke",
+            {"key_id": SECOND.key_id, "reason": "lost"},
+            small_log.registrar,
+            origin=ledger.origin,
         )
         ledger.submit([revoke])
     finally:
