@@ -13,9 +13,9 @@ from datetime import timedelta
 from ledger.errors import LedgerError
 from ledger.registry import KEY_STATEMENT_TYPES, KeyRecord, key_changes, key_id_of
 from ledger.statement import Statement
+from ledger.verify.facts import LeafFacts, from_micros, to_micros
 from ledger.verify.nonces import NonceWindow
 from ledger.verify.report import Failure, b64, leaf_failure
-from ledger.verify.workers import LeafFacts, from_micros, to_micros
 
 
 @dataclass

@@ -74,26 +74,7 @@ class DataDirSource:
         start, after = 0, 0
         while start < size:
             want = min(next(sizes), size - start)
-            with self.engine.connect() as conn:
-                rows = conn.execute(
-                    select(log_leaves.c.leaf_index, log_leaves.c.notification_id)
-                    .where(log_leaves.c.leaf_index >= start)
-                    .order_by(log_leaves.c.leaf_index)
-                    .limit(want)
-                ).all()
-            expected: list[int] = []
-            failure = None
-            for offset in range(want):
-                index = start + offset
-                if offset >= len(rows) or rows[offset].leaf_index != index:
-                    found = (
-                        f"; the next row is leaf {rows[offset].leaf_index}" if rows[offset:] else ""
-                    )
-                    failure = Failure(
-                        f"leaf {index}", f"log_leaves has no row for leaf {index}{found}", index
-                    )
-                    break
-                expected.append(rows[offset].notification_id)
+            expected, failure = self._listed(start, want)
             # Reading after the previous run's last listed event leaves no stored event unread:
             # an extra or missing one shifts the ids the worker finds.
             yield Chunk(start, (after, len(expected)), expected, failure)
@@ -102,6 +83,42 @@ class DataDirSource:
             after = expected[-1]
             start += want
         self._last_id = after
+
+    def _listed(self, start: int, want: int) -> tuple[list[int], Failure | None]:
+        """The notification ids log_leaves lists for leaves start.., up to the first missing."""
+        leaf_index = log_leaves.c.leaf_index
+        with self.engine.connect() as conn:
+            expected = list(
+                conn.execute(
+                    select(log_leaves.c.notification_id)
+                    .where(leaf_index >= start, leaf_index < start + want)
+                    .order_by(leaf_index)
+                )
+                .scalars()
+                .all()
+            )
+            if len(expected) == want:
+                return expected, None  # leaf_index is the key: every one of them is listed
+            # Some leaf is missing: find the first, to name it.
+            rows = conn.execute(
+                select(leaf_index, log_leaves.c.notification_id)
+                .where(leaf_index >= start)
+                .order_by(leaf_index)
+                .limit(want)
+            ).all()
+        expected = []
+        for offset, row in enumerate(rows):
+            if row.leaf_index != start + offset:
+                break
+            expected.append(row.notification_id)
+        if len(expected) == want:
+            return expected, None  # the missing row was written in between
+        index = start + len(expected)
+        later = rows[len(expected) :]
+        found = f"; the next row is leaf {later[0].leaf_index}" if later else ""
+        return expected, Failure(
+            f"leaf {index}", f"log_leaves has no row for leaf {index}{found}", index
+        )
 
     def finish(self, cp: Checkpoint) -> tuple[list[str], Failure | None]:
         """The tracking position is the last leaf's event; count events not yet sequenced."""

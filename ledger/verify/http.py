@@ -12,9 +12,9 @@ from ledger.checkpoint import Checkpoint
 from ledger.note import VerifierKey, VerifierKeyError
 from ledger.settings import Settings
 from ledger.tiles import TILE_WIDTH, entries_path, tile_path
+from ledger.verify.facts import Item
 from ledger.verify.report import Failure
 from ledger.verify.sources import Chunk, Head, SourceError
-from ledger.verify.workers import Item
 
 
 class HttpSource:

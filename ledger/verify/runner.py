@@ -14,12 +14,14 @@ from keys.ed25519 import ED25519
 from ledger.checkpoint import Checkpoint, CheckpointError, open_checkpoint
 from ledger.note import NoteError, VerifierKey, VerifierKeyError
 from ledger.settings import Settings, SettingsError
+from ledger.statement import signing_prefix
 from ledger.verify.checks import StatementCheck
 from ledger.verify.eventstore import EventStoreError
+from ledger.verify.facts import LeafFacts
 from ledger.verify.report import Failure, VerifyResult, b64, leaf_failure
 from ledger.verify.sources import Chunk, LogSource, SourceError, ids_failure
 from ledger.verify.tree import TreeCheck
-from ledger.verify.workers import FactPipeline, LeafFacts, Task, WorkerError
+from ledger.verify.workers import FactPipeline, Task, WorkerError
 
 if TYPE_CHECKING:
     import httpx
@@ -144,8 +146,11 @@ def verify_source(
     if pipeline is None:
         pipeline = FactPipeline(workers, source.event_store)
     try:
-        sizes = _chunk_sizes(chunk_size, pipeline.workers)
-        result.failure = _stream(source, cp.size, sizes, pipeline, tree, statements, progress)
+        sizes = _chunk_sizes(chunk_size, pipeline.workers, cp.size)
+        prefix = signing_prefix(cp.origin)  # statements are signed for this log only
+        result.failure = _stream(
+            source, cp.size, sizes, pipeline, tree, statements, progress, prefix
+        )
     except (EventStoreError, WorkerError) as exc:
         raise SourceError(str(exc)) from None
     finally:
@@ -189,12 +194,20 @@ def _check_head(
     return None
 
 
-def _chunk_sizes(chunk_size: int, workers: int) -> Iterator[int]:
-    """Leaves per chunk: small at first while the workers start, then chunk_size."""
-    # The main process checks the first chunks itself until the pool is up (a tenth of a
-    # second or more); small ones let it hand over to the workers as soon as they are.
+def _chunk_sizes(chunk_size: int, workers: int, size: int) -> Iterator[int]:
+    """Leaves per chunk: small at first while the workers start, then chunk_size, and small
+    again for the last few so that the workers finish together."""
+    # The main process checks the first chunks itself until the workers are up (a tenth of a
+    # second or more); small ones let it hand over to them as soon as they are.
     ramp = [128, 128, 256, 256, 512] if workers else []
-    return itertools.chain((min(n, chunk_size) for n in ramp), itertools.repeat(chunk_size))
+    # A worker left alone with the last full chunk would keep the others idle that long.
+    tail, tail_size = 2 * workers * chunk_size, max(1, chunk_size // 4)
+    given = 0
+    for n in itertools.chain((min(n, chunk_size) for n in ramp), itertools.repeat(chunk_size)):
+        if size - given <= tail:
+            n = min(n, tail_size)
+        given += n
+        yield n
 
 
 def _stream(
@@ -205,11 +218,12 @@ def _stream(
     tree: TreeCheck,
     statements: StatementCheck,
     progress: Progress | None,
+    prefix: bytes,
 ) -> Failure | None:
     def tagged(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, Task]]:
         for chunk in chunks:
-            task, chunk.task = chunk.task, ()  # the tag need not keep the entries alive
-            yield chunk, task
+            work, chunk.task = chunk.task, ()  # the tag need not keep the entries alive
+            yield chunk, (prefix, work)
 
     done = 0
     for chunk, ids, facts in pipeline.map(tagged(source.chunks(size, sizes))):

@@ -16,7 +16,7 @@ from ledger.checkpoint import Checkpoint
 from ledger.note import VerifierKey
 from ledger.settings import Settings
 from ledger.verify.report import Failure
-from ledger.verify.workers import Task
+from ledger.verify.workers import Work
 
 
 class SourceError(Exception):
@@ -28,7 +28,7 @@ class Chunk:
     """A run of consecutive leaves from `start`, as a worker task."""
 
     start: int
-    task: Task
+    task: Work
     # Data-directory mode: the notification ids log_leaves lists for these leaves, which the
     # events the worker reads must have.
     expected_ids: list[int] | None = None

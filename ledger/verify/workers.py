@@ -1,10 +1,16 @@
-"""The parallel half of `canbo verify`: per-leaf work that needs no earlier leaf.
+"""The parallel half of `canbo verify`: worker processes that turn tasks into leaf facts.
 
-A worker turns a task into one `LeafFacts` per leaf: the RFC 6962 leaf hash, what the statement
-says, and whether its signature verifies. A task is either entries served by a log server, or
-a run of stored events that the worker reads itself from the event store (so the main process
-neither reads nor copies them). Everything order-dependent (tree, key registry, nonces) stays in
-the main process. Ed25519 verification dominates the cost; the pool spreads it over the cores.
+A task is either entries served by a log server, or a run of stored events that the worker
+reads itself from the event store (so the main process neither reads nor copies them). Each
+worker answers with one LeafFacts row per leaf (leaves.py); everything order-dependent stays in
+the main process. Ed25519 verification dominates the cost; the workers spread it over the cores.
+
+The workers are plain processes with a pipe each, not a multiprocessing.Pool: the pool's
+worker-maintenance thread also waits on the result pipe, so it spins whenever a result is
+waiting to be read (a fifth of the main process's CPU here), and a worker that dies leaves its
+task unanswered until a timeout. Here each task goes to the least busy worker, answers are read
+as they come (a worker never waits to hand one over) and used in task order, and a dead worker
+is noticed at once: its pipe closes.
 """
 
 from __future__ import annotations
@@ -13,192 +19,90 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
-from multiprocessing.pool import AsyncResult, Pool
-from typing import Any, NamedTuple, TypeVar
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
+from queue import SimpleQueue
+from typing import Any, TypeVar
 
-from keys.ed25519 import ED25519
-from ledger.canonical import CanonicalJSONError, parse_json
-from ledger.entry import MAX_ENTRY_BYTES, LogEntry, entry_bytes, entry_of_event, parse_entry
-from ledger.errors import LedgerError
-from ledger.merkle import leaf_hash
-from ledger.registry import KEY_STATEMENT_TYPES, key_id_of
 from ledger.settings import Settings
-from ledger.statement import Statement
-from ledger.verify.eventstore import EventReader, EventStoreError, RawEvent
+from ledger.verify.eventstore import EventReader, EventStoreError
+from ledger.verify.facts import Item, LeafFacts
+from ledger.verify.leaves import Row, leaf_rows
 
-Item = bytes | RawEvent
 # Entries to check, or (after, count): read `count` stored events after notification `after`.
-Task = Sequence[Item] | tuple[int, int]
+# Entries to check, or (after, count): read `count` stored events after notification `after`.
+Work = Sequence[Item] | tuple[int, int]
+# The work, with the prefix a signature covers before a statement's bytes (ledger.statement).
+Task = tuple[bytes, Work]
 # The notification ids read (None for entries) and one LeafFacts row per leaf.
-TaskResult = tuple[list[int] | None, list[tuple[Any, ...]]]
+TaskResult = tuple[list[int] | None, list[Row]]
 
 T = TypeVar("T")
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-TASK_TIMEOUT = 600.0  # seconds; a chunk takes well under one
-
-_reader: EventReader | None = None  # a worker process's own event store connection
-_reader_error: str | None = None
+TASK_TIMEOUT = 600.0  # seconds without any answer while one is due; a chunk takes well under one
 
 
 class WorkerError(RuntimeError):
     """A worker process stopped answering."""
 
 
-class LeafFacts(NamedTuple):
-    """What one leaf says, as far as it can be checked alone (error set if it cannot)."""
-
-    leaf_hash: bytes | None  # None only when the stored event does not even make an entry
-    error: str | None
-    statement_id: bytes  # identifies the exact signed statement: its events share it
-    signer: str = ""
-    type: str = ""
-    # Times as microseconds since the epoch (UTC): cheap to send between processes and compare.
-    time: int = 0  # the statement's time
-    nonce: str = ""
-    recorded: int | None = None  # the event's recording timestamp
-    public_key: bytes = b""
-    payload: dict[str, Any] | None = None  # key.* statements only: the registry replays them
-
-
-def to_micros(moment: datetime) -> int:
-    """Microseconds since the epoch of an aware datetime."""
-    return (moment - EPOCH) // MICROSECOND
-
-
-def from_micros(micros: int) -> datetime:
-    """The aware UTC datetime of microseconds since the epoch."""
-    return EPOCH + micros * MICROSECOND
-
-
-def open_event_store(settings: Settings | None) -> None:
-    """Pool initializer: open this process's event store (data-directory mode)."""
-    global _reader, _reader_error
-    try:
-        _reader = EventReader(settings) if settings is not None else None
-    except EventStoreError as exc:
-        # Raising here would make the pool restart the worker for ever; fail the task instead.
-        _reader_error = str(exc)
-
-
-def run_task(task: Task, reader: EventReader | None = None) -> TaskResult:
-    """Check one task; LeafFacts as plain tuples (cheaper to pickle); never raises for bad data."""
-    ids: list[int] | None = None
-    items: Sequence[Item]
-    if isinstance(task, tuple):
-        reader = reader or _reader
+def run_task(task: Task, reader: EventReader | None) -> TaskResult:
+    """Check one task; never raises for bad data."""
+    prefix, work = task
+    if isinstance(work, tuple):
         if reader is None:
-            raise EventStoreError(_reader_error or "no event store was opened in this process")
-        ids, items = reader.read(*task)
-    else:
-        items = task
-    return ids, [tuple(facts) for facts in check_leaves(items)]
+            raise EventStoreError("stored events need an event store")
+        ids, items = reader.read(*work)
+        return ids, leaf_rows(items, prefix)
+    return None, leaf_rows(work, prefix)
 
 
-def check_leaves(items: Sequence[Item]) -> list[LeafFacts]:
-    """LeafFacts of each item, in order; never raises for bad data."""
-    facts: list[LeafFacts] = []
-    previous: tuple[bytes, LeafFacts] | None = None
-    for item in items:
-        parsed: LogEntry | None = None
-        try:
-            if isinstance(item, bytes):
-                entry = item
-            else:
-                try:
-                    # Built and parsed in one go: the usual case reads no JSON twice.
-                    entry, parsed = entry_of_event(*item)
-                except ValueError:
-                    entry = entry_bytes(*item)  # the check below names what is wrong
-        except (CanonicalJSONError, ValueError, TypeError) as exc:
-            facts.append(LeafFacts(None, f"the stored event does not make a log entry: {exc}", b""))
-            previous = None
-            continue
-        result, raw = _check_entry(entry, previous, parsed)
-        facts.append(result)
-        previous = (raw, result) if result.statement_id else None
-    return facts
-
-
-def _check_entry(
-    entry: bytes, previous: tuple[bytes, LeafFacts] | None, parsed: LogEntry | None = None
-) -> tuple[LeafFacts, bytes]:
-    """The facts of one entry and its statement bytes (b"" if it has none)."""
-    digest = leaf_hash(entry)
-    if len(entry) > MAX_ENTRY_BYTES:
-        too_large = f"entry is {len(entry)} bytes, the limit is {MAX_ENTRY_BYTES}"
-        return LeafFacts(digest, too_large, b""), b""
-    if parsed is None:
-        try:
-            parsed = parse_entry(entry)
-        except (CanonicalJSONError, ValueError) as exc:
-            return LeafFacts(digest, f"entry is malformed: {exc}", b""), b""
-    raw = parsed.statement_text.encode("utf-8", errors="surrogatepass")
-    # Within a log, a signature and key identify the statement: a signature verifies for one
-    # text only, and every leaf's signature is verified (hashing the text would cost more).
-    statement_id = parsed.signature + parsed.public_key
-    recorded = _recorded_at(parsed.event)
-    if previous is not None and previous[1].statement_id == statement_id and previous[0] == raw:
-        # The same statement's next event: its signature was just checked.
-        same = previous[1]._replace(leaf_hash=digest, recorded=recorded)
-        if recorded is None and same.error is None:
-            same = same._replace(error=_NO_TIMESTAMP)
-        return same, raw
+def _serve(conn: Connection, settings: Settings | None) -> None:
+    """A worker process: open the event store, say so, then answer tasks until told to stop."""
+    reader: EventReader | None = None
+    store_error = ""
     try:
-        statement = Statement.from_json(parse_json(raw))
-    except (LedgerError, CanonicalJSONError) as exc:
-        return LeafFacts(digest, f"statement is malformed: {exc}", statement_id), b""
-    # The signature covers these exact bytes, so they are not re-canonicalised: canonical form
-    # is the server's admission rule, and re-encoding would cost a fifth of a leaf's time.
-    error = _signature_error(statement, raw, parsed.signature, parsed.public_key)
-    if error is None and recorded is None:
-        error = _NO_TIMESTAMP
-    facts = LeafFacts(
-        leaf_hash=digest,
-        error=error,
-        statement_id=statement_id,
-        signer=statement.signer,
-        type=statement.type,
-        time=to_micros(statement.time),
-        nonce=statement.nonce,
-        recorded=recorded,
-        public_key=parsed.public_key,
-        payload=statement.payload if statement.type in KEY_STATEMENT_TYPES else None,
-    )
-    return facts, raw
-
-
-_NO_TIMESTAMP = "the entry's event has no aware recording timestamp (event.timestamp)"
-
-
-def _signature_error(
-    statement: Statement, raw: bytes, signature: bytes, public_key: bytes
-) -> str | None:
-    if key_id_of(public_key) != statement.signer:
-        return (
-            f"the entry's public key has key id {key_id_of(public_key)}, "
-            f"the statement's signer is {statement.signer}"
-        )
-    if not ED25519.verify(public_key, signature, raw):
-        return f"the signature does not verify under the entry's public key ({statement.signer})"
-    return None
-
-
-def _recorded_at(event: dict[str, Any]) -> int | None:
-    stamp = event.get("timestamp")
-    if not isinstance(stamp, dict) or stamp.get("_type_") != "datetime_iso":
-        return None
-    text = stamp.get("_data_")
+        reader = EventReader(settings) if settings is not None else None
+    except EventStoreError as exc:
+        store_error = str(exc)  # reported with each task that needs the store
+    # Tasks are taken as they come, by a thread: the main process may be sending a large one
+    # (entries from a server) while this one sends an answer; neither may wait for the other.
+    tasks: SimpleQueue[Task | None] = SimpleQueue()
+    threading.Thread(target=_take_tasks, args=(conn, tasks), daemon=True).start()
     try:
-        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-    # A naive timestamp cannot be compared with the statement's UTC time.
-    return to_micros(moment) if moment is not None and moment.tzinfo is not None else None
+        conn.send(None)
+        while (task := tasks.get()) is not None:
+            answer: tuple[bool, Any]
+            try:
+                if store_error and isinstance(task[1], tuple):
+                    raise EventStoreError(store_error)
+                answer = (True, run_task(task, reader))
+            except Exception as exc:  # re-raised in the main process, as Pool would
+                answer = (False, exc)
+            try:
+                conn.send(answer)
+            except OSError:
+                raise
+            except Exception as exc:  # an exception that cannot be pickled
+                conn.send((False, WorkerError(f"a worker failed: {exc!r}")))
+    except (OSError, KeyboardInterrupt):
+        pass  # the main process went away or was interrupted: it reports that
+    finally:
+        if reader is not None:
+            reader.close()
 
 
-def _context(settings: Settings | None) -> multiprocessing.context.BaseContext:
+def _take_tasks(conn: Connection, tasks: SimpleQueue[Task | None]) -> None:
+    try:
+        while (task := conn.recv()) is not None:
+            tasks.put(task)
+    except (EOFError, OSError):
+        pass  # the main process went away
+    tasks.put(None)
+
+
+def _context(settings: Settings | None) -> ForkServerContext | SpawnContext:
     # fork would copy the parent's database connections and threads; forkserver starts clean
     # and fast, spawn is the portable fallback.
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -213,11 +117,19 @@ def _context(settings: Settings | None) -> multiprocessing.context.BaseContext:
     return context
 
 
-class FactPipeline:
-    """Ordered, bounded map of run_task over tasks, in a pool of worker processes.
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    busy: int = 0  # tasks sent, not yet answered
+    answers: deque[tuple[bool, Any]] = field(default_factory=deque)  # read, not yet used
 
-    The pool starts in a background thread (forkserver and worker start take a tenth of a
-    second or more); until it is up, tasks run in this process, so no time is lost. With 0
+
+class FactPipeline:
+    """Ordered, bounded map of run_task over tasks, in worker processes.
+
+    The workers start in a background thread (forkserver and worker start take a tenth of a
+    second or more); until they are up, tasks run in this process, so no time is lost. With 0
     workers every task runs in this process.
     """
 
@@ -230,40 +142,48 @@ class FactPipeline:
         self.workers = workers
         self._settings = settings
         self._reader: EventReader | None = None
-        self._pool: Pool | None = None
-        self._pool_error: BaseException | None = None
+        self._started: list[_Worker] = []  # appended by the starter thread
+        self._ready: list[_Worker] | None = None  # once all have started (or failed)
+        self._start_error: BaseException | None = None
         self._starter: threading.Thread | None = None
         if workers:
             self._starter = threading.Thread(
-                target=self._start_pool, args=(workers,), name="verify-pool-start", daemon=True
+                target=self._start, args=(workers,), name="verify-workers-start", daemon=True
             )
             self._starter.start()
-        # Bounded so that a fast reader never queues the whole log in memory (Pool.imap would).
+        # Bounded so that a fast reader never queues the whole log in memory.
         self._in_flight = in_flight or 2 * workers + 1
 
-    def _start_pool(self, workers: int) -> None:
-        pool: Pool | None = None
+    def _start(self, workers: int) -> None:
         try:
-            pool = _context(self._settings).Pool(workers, open_event_store, (self._settings,))
-            pool.apply(_is_up)  # returns once a worker has started and opened the store
-            self._pool = pool
+            context = _context(self._settings)
+            for number in range(workers):
+                conn, child = context.Pipe()
+                process = context.Process(
+                    target=_serve,
+                    args=(child, self._settings),
+                    name=f"canbo-verify-{number}",
+                    daemon=True,
+                )
+                process.start()
+                child.close()
+                self._started.append(_Worker(process, conn))
+            for worker in self._started:
+                worker.conn.recv()  # the worker is up and has opened the store
         except BaseException as exc:  # reported by map, in the caller's thread
-            self._pool_error = exc
-            if pool is not None:
-                pool.terminate()
+            self._start_error = exc
 
-    def _ready_pool(self) -> Pool | None:
-        """The pool once it is up; None while it starts (or with 0 workers)."""
-        if self._starter is not None:
-            if self._starter.is_alive():
-                return None
+    def _workers(self) -> list[_Worker]:
+        """The workers once they are all up; none while they start (or with 0 workers)."""
+        if self._ready is None and self._starter is not None and not self._starter.is_alive():
             self._starter = None
-            if self._pool_error is not None:
-                raise self._pool_error
-        return self._pool
+            if self._start_error is not None:
+                raise WorkerError(f"the workers did not start: {self._start_error!r}")
+            self._ready = self._started
+        return self._ready or []
 
     def _run_here(self, task: Task) -> TaskResult:
-        if isinstance(task, tuple) and self._reader is None:
+        if isinstance(task[1], tuple) and self._reader is None:
             if self._settings is None:
                 raise EventStoreError("stored events need an event store")
             self._reader = EventReader(self._settings)
@@ -273,45 +193,72 @@ class FactPipeline:
         self, tasks: Iterable[tuple[T, Task]]
     ) -> Iterator[tuple[T, list[int] | None, list[LeafFacts]]]:
         """Yield (tag, notification ids, facts) for each (tag, task), in order."""
-        pending: deque[tuple[T, AsyncResult[TaskResult]]] = deque()
+        pending: deque[tuple[T, _Worker]] = deque()
         for tag, task in tasks:
-            pool = self._ready_pool()
-            if pool is None:
-                yield tag, *_facts(self._run_here(task))  # nothing is pending without a pool
+            workers = self._workers()
+            if not workers:
+                yield tag, *_facts(self._run_here(task))  # nothing is pending without workers
                 continue
-            pending.append((tag, pool.apply_async(run_task, (task,))))
+            worker = min(workers, key=lambda w: w.busy)
+            try:
+                worker.conn.send(task)
+            except OSError:  # the pipe is broken: the worker is gone
+                raise _stopped(worker) from None
+            worker.busy += 1
+            pending.append((tag, worker))
             if len(pending) >= self._in_flight:
-                done_tag, result = pending.popleft()
-                yield done_tag, *_facts(_get(result))
+                done_tag, done_by = pending.popleft()
+                yield done_tag, *_facts(self._answer(done_by))
         while pending:
-            done_tag, result = pending.popleft()
-            yield done_tag, *_facts(_get(result))
+            done_tag, done_by = pending.popleft()
+            yield done_tag, *_facts(self._answer(done_by))
+
+    def _answer(self, worker: _Worker) -> TaskResult:
+        """The oldest unused answer of worker (each answers its tasks in order)."""
+        while not worker.answers:
+            self._receive()
+        ok, answer = worker.answers.popleft()
+        if not ok:
+            raise answer
+        result: TaskResult = answer
+        return result
+
+    def _receive(self) -> None:
+        """Wait for answers; read every one that has come, so no worker waits to send."""
+        busy = [w for w in self._workers() if w.busy]
+        ready = wait([w.conn for w in busy], timeout=TASK_TIMEOUT)
+        if not ready:
+            raise WorkerError(f"a worker gave no answer within {TASK_TIMEOUT} s (was it killed?)")
+        for worker in busy:
+            if worker.conn not in ready:
+                continue
+            try:
+                worker.answers.append(worker.conn.recv())
+            except (EOFError, OSError):  # the pipe is closed: the worker is gone
+                raise _stopped(worker) from None
+            worker.busy -= 1
 
     def close(self) -> None:
         """Stop the workers (also mid-run, after a failure)."""
         if self._starter is not None:
             self._starter.join()
             self._starter = None
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        for worker in self._started:
+            worker.process.terminate()
+        for worker in self._started:
+            worker.process.join()
+            worker.conn.close()
+        self._started, self._ready = [], None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
 
 
-def _is_up() -> bool:
-    return True
-
-
-def _get(result: AsyncResult[TaskResult]) -> TaskResult:
-    # A worker killed mid-task (out of memory, say) loses its task: the pool never answers.
-    try:
-        return result.get(timeout=TASK_TIMEOUT)
-    except multiprocessing.TimeoutError:
-        message = f"a worker gave no answer within {TASK_TIMEOUT} s (was it killed?)"
-        raise WorkerError(message) from None
+def _stopped(worker: _Worker) -> WorkerError:
+    worker.process.join(1)
+    return WorkerError(
+        f"a worker process stopped (exit code {worker.process.exitcode}; was it killed?)"
+    )
 
 
 def _facts(result: TaskResult) -> tuple[list[int] | None, list[LeafFacts]]:
