@@ -1,0 +1,81 @@
+"""Which events each statement produces: so anyone holding the log can check that every event is
+exactly what its signed statement says, not just that a valid signature rides along with it.
+
+The server's handlers produce these events; `canbo verify` checks them with the function here,
+and a test holds the two to each other for every statement type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from ledger.domain.keys import key_aggregate_id, record_to_json
+from ledger.domain.notices import notice_aggregate_id
+from ledger.registry import KeyRecord
+
+KEY_ENROLLED = "ledger.domain.keys:OfficialKey.Enrolled"
+KEY_REVOKED = "ledger.domain.keys:OfficialKey.Revoked"
+KEY_ROTATED = "ledger.domain.keys:OfficialKey.Rotated"
+NOTICE_PUBLISHED = "ledger.domain.notices:Notice.Published"
+NOTICE_AMENDED = "ledger.domain.notices:Notice.Amended"
+
+
+@dataclass(frozen=True)
+class ExpectedEvent:
+    """An event a statement must have produced."""
+
+    topic: str
+    aggregate_id: str
+    version: int | None = None  # None where a streaming check cannot know it
+    fields: dict[str, Any] = field(default_factory=dict)  # event fields that must match
+
+
+def expected_events(
+    statement_type: str, payload: dict[str, Any], key_records: Sequence[KeyRecord]
+) -> list[ExpectedEvent]:
+    """The events of a statement, in order; key_records are what key_changes derived from it."""
+    if statement_type in ("key.enrol", "key.revoke", "key.rotate"):
+        return [_key_event(statement_type, record) for record in key_records]
+    if statement_type == "notice.publish":
+        return [ExpectedEvent(NOTICE_PUBLISHED, _notice(payload), 1)]
+    if statement_type == "notice.amend":
+        return [ExpectedEvent(NOTICE_AMENDED, _notice(payload), payload["expected_version"] + 1)]
+    raise ValueError(f"no events are known for statement type {statement_type!r}")
+
+
+def _key_event(statement_type: str, record: KeyRecord) -> ExpectedEvent:
+    if record.revoked_at is None:
+        topic, version = KEY_ENROLLED, 1
+    else:
+        topic, version = (KEY_ROTATED if record.rotated_to else KEY_REVOKED), None
+    fields = {"record": record_to_json(record)}
+    return ExpectedEvent(topic, str(key_aggregate_id(record.key_id)), version, fields)
+
+
+def _notice(payload: dict[str, Any]) -> str:
+    return str(notice_aggregate_id(UUID(payload["notice_id"])))
+
+
+def mismatch(
+    expected: Sequence[ExpectedEvent], found: Sequence[tuple[str, str, int, dict[str, Any]]]
+) -> str | None:
+    """Why the events found (topic, aggregate id, version, event) differ, or None if they match."""
+    if len(found) != len(expected):
+        return f"the statement produces {len(expected)} event(s), the log has {len(found)}"
+    for n, (want, (topic, aggregate_id, version, event)) in enumerate(
+        zip(expected, found, strict=True)
+    ):
+        where = f"event {n + 1} of the statement"
+        if topic != want.topic:
+            return f"{where} should be {want.topic}, the log has {topic}"
+        if aggregate_id != want.aggregate_id:
+            return f"{where} should change {want.aggregate_id}, the log has {aggregate_id}"
+        if want.version is not None and version != want.version:
+            return f"{where} should be version {want.version}, the log has {version}"
+        for name, value in want.fields.items():
+            if event.get(name) != value:
+                return f"{where}: its {name} is not what the statement says ({event.get(name)!r})"
+    return None
