@@ -40,7 +40,25 @@ class LeafFacts(NamedTuple):
     nonce: str = ""
     recorded: int | None = None  # the event's recording timestamp
     public_key: bytes = b""
-    payload: dict[str, Any] | None = None  # key.* statements only: the registry replays them
+    payload: dict[str, Any] | None = None  # what the ordered checks read (checked_payload)
+    # The event itself, to hold it to what its statement must produce (ledger.binding).
+    topic: str = ""
+    aggregate_id: str = ""
+    version: int = 0
+    record: Any = None  # the event's "record" field (key events), else None
+
+
+# Payload fields the ordered checks read; a notice's body can be large and is not needed.
+_NOTICE_FIELDS = ("notice_id", "expected_version", "unit")
+
+
+def checked_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The part of a payload the main process needs: key statements whole, notices' ids."""
+    if kind in KEY_STATEMENT_TYPES:
+        return payload
+    if kind.startswith("notice."):
+        return {name: payload[name] for name in _NOTICE_FIELDS if name in payload}
+    return None
 
 
 def to_micros(moment: datetime) -> int:
@@ -94,7 +112,14 @@ def _check_entry(
     recorded = recorded_at(parsed.event)
     if previous is not None and previous[1].statement_id == statement_id and previous[0] == raw:
         # The same statement's next event: its signature was just checked.
-        same = previous[1]._replace(leaf_hash=digest, recorded=recorded)
+        same = previous[1]._replace(
+            leaf_hash=digest,
+            recorded=recorded,
+            topic=parsed.topic,
+            aggregate_id=parsed.aggregate_id,
+            version=parsed.aggregate_version,
+            record=parsed.event.get("record"),
+        )
         if recorded is None and same.error is None:
             same = same._replace(error=NO_TIMESTAMP)
         return same, raw
@@ -117,7 +142,11 @@ def _check_entry(
         nonce=statement.nonce,
         recorded=recorded,
         public_key=parsed.public_key,
-        payload=statement.payload if statement.type in KEY_STATEMENT_TYPES else None,
+        payload=checked_payload(statement.type, statement.payload),
+        topic=parsed.topic,
+        aggregate_id=parsed.aggregate_id,
+        version=parsed.aggregate_version,
+        record=parsed.event.get("record"),
     )
     return facts, raw
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Iterator
 
@@ -16,6 +15,8 @@ from ledger.verify.facts import Item
 from ledger.verify.report import Failure
 from ledger.verify.sources import Chunk, Head, SourceError
 
+MAX_RESPONSE_BYTES = 256 * (2 + 65_535)
+
 
 class HttpSource:
     """A log server's C2SP tlog-tiles read API (GET {url}/log/...)."""
@@ -27,15 +28,22 @@ class HttpSource:
         self.client = client or httpx.Client(timeout=30.0, follow_redirects=True)
 
     def _get(self, path: str, *, missing_ok: bool = False) -> bytes | None:
+        url = f"{self.url}/{path}"
         try:
-            response = self.client.get(f"{self.url}/{path}")
+            with self.client.stream("GET", url) as response:
+                if response.status_code == 404 and missing_ok:
+                    return None
+                if response.status_code != 200:
+                    raise SourceError(f"GET {url}: HTTP {response.status_code}, expected 200")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    # The largest answer is a full bundle of 256 entries of at most 64 KiB each.
+                    if len(body) > MAX_RESPONSE_BYTES:
+                        raise SourceError(f"GET {url}: more than {MAX_RESPONSE_BYTES} bytes")
+                return bytes(body)
         except httpx.HTTPError as exc:
-            raise SourceError(f"cannot reach {self.url}/{path}: {exc}") from None
-        if response.status_code == 404 and missing_ok:
-            return None
-        if response.status_code != 200:
-            raise SourceError(f"GET {self.url}/{path}: HTTP {response.status_code}, expected 200")
-        return response.content
+            raise SourceError(f"cannot reach {url}: {exc}") from None
 
     @property
     def event_store(self) -> Settings | None:
@@ -50,9 +58,6 @@ class HttpSource:
         """The verifier key the server publishes about itself (GET /v1/log/vkey)."""
         body = self._get("v1/log/vkey") or b""
         text = body.decode("utf-8", errors="replace").strip()
-        if text.startswith("{"):
-            value = json.loads(text)
-            text = str(value.get("vkey") or value.get("verifier_key") or "")
         try:
             return VerifierKey.parse(text)
         except VerifierKeyError as exc:

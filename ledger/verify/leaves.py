@@ -20,9 +20,16 @@ import orjson
 from keys.ed25519 import ED25519
 from ledger.entry import MAX_ENTRY_BYTES
 from ledger.merkle import leaf_hash
-from ledger.registry import KEY_STATEMENT_TYPES, key_id_of
+from ledger.registry import key_id_of
 from ledger.statement import well_formed_fields
-from ledger.verify.facts import Item, LeafFacts, entry_facts, recorded_at, to_micros
+from ledger.verify.facts import (
+    Item,
+    LeafFacts,
+    checked_payload,
+    entry_facts,
+    recorded_at,
+    to_micros,
+)
 
 # A LeafFacts as a plain tuple: cheaper to build and to send between processes.
 Row = tuple[Any, ...]
@@ -70,6 +77,13 @@ def _usual_row(
             if type(obj) is not dict or obj.keys() != _ENTRY_FIELDS:
                 return None
             event = obj["event"]
+            aggregate_id, version, topic = (
+                obj["aggregate_id"],
+                obj["aggregate_version"],
+                obj["topic"],
+            )
+            if type(aggregate_id) is not str or type(version) is not int or type(topic) is not str:
+                return None
         else:
             aggregate_id, version, topic, state = item
             event = orjson.loads(state)
@@ -100,7 +114,17 @@ def _usual_row(
     if previous is not None and previous[1][2] == statement_id and previous[0] == raw:
         # The same statement's next event: its signature was just checked; as the full check
         # does, keep the leaf before's facts (and error) but for the leaf hash and time.
-        return raw, (leaf_hash(entry), *previous[1][1:7], recorded, *previous[1][8:])
+        before = previous[1]
+        return raw, (
+            leaf_hash(entry),
+            *before[1:7],
+            recorded,
+            *before[8:10],
+            topic,
+            str(aggregate_id),
+            version,
+            event.get("record"),
+        )
     try:
         fields = well_formed_fields(orjson.loads(raw))
     except ValueError:
@@ -120,6 +144,10 @@ def _usual_row(
         nonce,
         recorded,
         shared(public_key, public_key),
-        payload if kind in KEY_STATEMENT_TYPES else None,
+        checked_payload(kind, payload),
+        shared(topic, topic),
+        str(aggregate_id),
+        version,
+        event.get("record"),
     )
     return raw, row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from array import array
 
@@ -35,7 +36,10 @@ class NonceWindow:
 
     def add(self, signer: str, nonce: str, time: int, leaf: int) -> int | None:
         """Remember a pair used at leaf; if it was already remembered, the leaf that used it."""
-        key = hash((signer, nonce))
+        # A keyed-free, unsalted digest: a collision (odds about n**2 / 2**65) then fails the
+        # same way on every run, unlike Python's per-process salted hash().
+        digest = hashlib.blake2b(f"{signer}\n{nonce}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
         if key in (_EMPTY, _GONE):
             key += 2
         table, mask = self._table, self._mask

@@ -148,8 +148,9 @@ def verify_source(
     try:
         sizes = _chunk_sizes(chunk_size, pipeline.workers, cp.size)
         prefix = signing_prefix(cp.origin)  # statements are signed for this log only
-        result.failure = _stream(
-            source, cp.size, sizes, pipeline, tree, statements, progress, prefix
+        result.failure = (
+            _stream(source, cp.size, sizes, pipeline, tree, statements, progress, prefix)
+            or statements.finish_statement()
         )
     except (EventStoreError, WorkerError) as exc:
         raise SourceError(str(exc)) from None

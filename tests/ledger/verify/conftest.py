@@ -24,6 +24,7 @@ from keys.keyfile import read_private_key
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.client import make_statement
 from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
+from ledger.domain.notices import notice_aggregate_id
 from ledger.domain.signed import make_signed
 from ledger.settings import SQLITE_FILE, Settings
 from ledger.statement import SignedStatement, format_time
@@ -140,7 +141,11 @@ def insert_crafted(
         db.execute(
             "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
             "VALUES (?, ?, 'ledger.domain.notices:Notice.Published', ?)",
-            (notice_id.hex, version, json.dumps(state, ensure_ascii=False).encode()),
+            (
+                notice_aggregate_id(notice_id).hex,
+                version,
+                json.dumps(state, ensure_ascii=False).encode(),
+            ),
         )
     ledger = log.open()  # opening sequences whatever is stored but not yet in the tree
     ledger.close()
