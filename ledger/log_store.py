@@ -14,7 +14,7 @@ from ledger.log_schema import log_leaves, log_state
 from ledger.log_tx import ConnectionTx
 from ledger.merkle import consistency_proof, inclusion_proof
 from ledger.sequencer import Sequenced
-from ledger.tiles import TILE_WIDTH, TileNodeReader
+from ledger.tiles import TILE_WIDTH, TileNodeReader, tile_width_at
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class LogStore:
 
     def tile(self, level: int, index: int, width: int, size: int) -> bytes:
         """A tile as served: the first `width` hashes, only if the tree of `size` has them."""
-        available = _tile_width_at(level, index, size)
+        available = tile_width_at(level, index, size)
         if width > available:
             raise NotFound(
                 f"tile {level}/{index} has {available} hashes at tree size {size}, not {width}",
@@ -197,9 +197,3 @@ class LogStore:
             entry_bytes(n.originator_id, n.originator_version, n.topic, n.state)
             for n in (by_id[i] for i in ids)
         ]
-
-
-def _tile_width_at(level: int, index: int, size: int) -> int:
-    """How many hashes tile (level, index) holds in a tree of size leaves."""
-    hashes_at_level = size >> (8 * level)
-    return max(0, min(TILE_WIDTH, hashes_at_level - index * TILE_WIDTH))

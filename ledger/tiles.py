@@ -63,6 +63,11 @@ class TileAddress:
         return tile_path(self.level, self.index, self.width)
 
 
+def tile_width_at(level: int, index: int, size: int) -> int:
+    """How many hashes tile (level, index) holds in a tree of `size` leaves."""
+    return max(0, min(TILE_WIDTH, (size >> (8 * level)) - index * TILE_WIDTH))
+
+
 def encode_tile_index(n: int) -> str:
     """N as zero-padded 3-digit path elements, all but the last prefixed by "x"."""
     if n < 0:

@@ -11,17 +11,19 @@ from collections.abc import Callable, Sequence
 
 from ledger.checkpoint import Checkpoint
 from ledger.merkle import EMPTY_ROOT, tree_root
-from ledger.tiles import HASH_SIZE, TILE_WIDTH, TileAppender, TileNodeReader, tile_path
+from ledger.tiles import (
+    HASH_SIZE,
+    TILE_WIDTH,
+    TileAppender,
+    TileNodeReader,
+    tile_path,
+    tile_width_at,
+)
 from ledger.verify.report import Failure, b64, leaf_failure
 
 # tile(level, index, width): the stored (or served) hashes of that tile at the checkpoint's size;
 # b"" or fewer bytes when the source lacks them.
 FetchStoredTile = Callable[[int, int, int], bytes]
-
-
-def tile_width_at(level: int, index: int, size: int) -> int:
-    """How many hashes tile (level, index) holds in a tree of `size` leaves."""
-    return max(0, min(TILE_WIDTH, (size >> (8 * level)) - index * TILE_WIDTH))
 
 
 def _tile_name(level: int, index: int) -> str:
