@@ -7,13 +7,15 @@ and a test holds the two to each other for every statement type.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from ledger.domain.keys import key_aggregate_id, record_to_json
-from ledger.domain.notices import notice_aggregate_id
+from ledger.domain.notices import NOTICE_NAMESPACE
 from ledger.registry import KeyRecord
 
 KEY_ENROLLED = "ledger.domain.keys:OfficialKey.Enrolled"
@@ -46,6 +48,24 @@ def expected_events(
     raise ValueError(f"no events are known for statement type {statement_type!r}")
 
 
+_NOTICE_TOPICS = {"notice.publish": NOTICE_PUBLISHED, "notice.amend": NOTICE_AMENDED}
+
+
+def notice_event_matches(
+    statement_type: str, payload: dict[str, Any], topic: str, aggregate_id: str, version: int
+) -> bool:
+    """The quick form of mismatch() for a notice statement's one event (verify checks every
+    leaf); False also where the payload is not what a notice statement carries."""
+    want_topic = _NOTICE_TOPICS.get(statement_type)
+    if want_topic is None or topic != want_topic:
+        return False
+    try:
+        want_version = 1 if statement_type == "notice.publish" else payload["expected_version"] + 1
+        return version == want_version and aggregate_id == _notice(payload)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+
+
 def _key_event(statement_type: str, record: KeyRecord) -> ExpectedEvent:
     if record.revoked_at is None:
         topic, version = KEY_ENROLLED, 1
@@ -56,7 +76,24 @@ def _key_event(statement_type: str, record: KeyRecord) -> ExpectedEvent:
 
 
 def _notice(payload: dict[str, Any]) -> str:
-    return str(notice_aggregate_id(UUID(payload["notice_id"])))
+    return notice_aggregate_text(payload["notice_id"])
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def notice_aggregate_text(notice_id: str) -> str:
+    """str(notice_aggregate_id(UUID(notice_id))), computed directly: verify does it per leaf.
+
+    RFC 4122 name-based UUID (version 5): SHA-1 of namespace and name, version and variant bits
+    set; a test holds it equal to uuid.uuid5.
+    """
+    canonical = notice_id if _CANONICAL_UUID.fullmatch(notice_id) else str(UUID(notice_id))
+    digest = bytearray(hashlib.sha1(NOTICE_NAMESPACE.bytes + canonical.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def mismatch(

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger.domain.signed import Signed, payload_of
 
-_NOTICE_NAMESPACE = uuid5(NAMESPACE_URL, "https://canbo-ledger/notices")
+NOTICE_NAMESPACE = uuid5(NAMESPACE_URL, "https://canbo-ledger/notices")
 
 
 def notice_aggregate_id(notice_id: UUID) -> UUID:
@@ -21,7 +21,7 @@ def notice_aggregate_id(notice_id: UUID) -> UUID:
     Derived in a namespace of its own, so a client cannot choose an id that another kind of
     aggregate (a key's, say) will need.
     """
-    return uuid5(_NOTICE_NAMESPACE, str(notice_id))
+    return uuid5(NOTICE_NAMESPACE, str(notice_id))
 
 
 class Notice(Aggregate):

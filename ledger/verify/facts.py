@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from keys.ed25519 import ED25519
+from ledger.binding import expected_events, mismatch, notice_event_matches
 from ledger.canonical import CanonicalJSONError, parse_json
 from ledger.entry import MAX_ENTRY_BYTES, LogEntry, entry_bytes, entry_of_event, parse_entry
 from ledger.errors import LedgerError
@@ -50,6 +51,29 @@ class LeafFacts(NamedTuple):
 
 # Payload fields the ordered checks read; a notice's body can be large and is not needed.
 _NOTICE_FIELDS = ("notice_id", "expected_version", "unit")
+
+
+def local_binding_error(
+    kind: str, payload: dict[str, Any], topic: str, aggregate_id: str, version: int
+) -> str | None:
+    """Whether a statement's (first) event is what it must be, for statements whose events do
+    not depend on earlier leaves; key statements are checked in order by the main process."""
+    if kind in KEY_STATEMENT_TYPES:
+        return None
+    if notice_event_matches(kind, payload, topic, aggregate_id, version):
+        return None  # the usual case, without building the expected events
+    try:
+        expected = expected_events(kind, payload, [])
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"a {kind} statement is not one the log knows: {exc}"
+    return mismatch(expected[:1], [(topic, aggregate_id, version, {})])
+
+
+def event_fields(kind: str, topic: str, aggregate_id: str, version: int, record: Any) -> Any:
+    """The event's fields the main process needs: a key statement's, else none (checked here)."""
+    if kind in KEY_STATEMENT_TYPES:
+        return topic, aggregate_id, version, record
+    return "", "", 0, None
 
 
 def checked_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
@@ -112,13 +136,20 @@ def _check_entry(
     recorded = recorded_at(parsed.event)
     if previous is not None and previous[1].statement_id == statement_id and previous[0] == raw:
         # The same statement's next event: its signature was just checked.
+        topic, aggregate_id, version, record = event_fields(
+            previous[1].type,
+            parsed.topic,
+            parsed.aggregate_id,
+            parsed.aggregate_version,
+            parsed.event.get("record"),
+        )
         same = previous[1]._replace(
             leaf_hash=digest,
             recorded=recorded,
-            topic=parsed.topic,
-            aggregate_id=parsed.aggregate_id,
-            version=parsed.aggregate_version,
-            record=parsed.event.get("record"),
+            topic=topic,
+            aggregate_id=aggregate_id,
+            version=version,
+            record=record,
         )
         if recorded is None and same.error is None:
             same = same._replace(error=NO_TIMESTAMP)
@@ -132,6 +163,21 @@ def _check_entry(
     error = _signature_error(statement, prefix + raw, parsed.signature, parsed.public_key)
     if error is None and recorded is None:
         error = NO_TIMESTAMP
+    if error is None:
+        error = local_binding_error(
+            statement.type,
+            statement.payload,
+            parsed.topic,
+            parsed.aggregate_id,
+            parsed.aggregate_version,
+        )
+    topic, aggregate_id, version, record = event_fields(
+        statement.type,
+        parsed.topic,
+        parsed.aggregate_id,
+        parsed.aggregate_version,
+        parsed.event.get("record"),
+    )
     facts = LeafFacts(
         leaf_hash=digest,
         error=error,
@@ -143,10 +189,10 @@ def _check_entry(
         recorded=recorded,
         public_key=parsed.public_key,
         payload=checked_payload(statement.type, statement.payload),
-        topic=parsed.topic,
-        aggregate_id=parsed.aggregate_id,
-        version=parsed.aggregate_version,
-        record=parsed.event.get("record"),
+        topic=topic,
+        aggregate_id=aggregate_id,
+        version=version,
+        record=record,
     )
     return facts, raw
 

@@ -27,6 +27,8 @@ from ledger.verify.facts import (
     LeafFacts,
     checked_payload,
     entry_facts,
+    event_fields,
+    local_binding_error,
     recorded_at,
     to_micros,
 )
@@ -115,16 +117,8 @@ def _usual_row(
         # The same statement's next event: its signature was just checked; as the full check
         # does, keep the leaf before's facts (and error) but for the leaf hash and time.
         before = previous[1]
-        return raw, (
-            leaf_hash(entry),
-            *before[1:7],
-            recorded,
-            *before[8:10],
-            topic,
-            str(aggregate_id),
-            version,
-            event.get("record"),
-        )
+        fields = event_fields(before[4], topic, str(aggregate_id), version, event.get("record"))
+        return raw, (leaf_hash(entry), *before[1:7], recorded, *before[8:10], *fields)
     try:
         fields = well_formed_fields(orjson.loads(raw))
     except ValueError:
@@ -134,6 +128,8 @@ def _usual_row(
     kind, payload, signer, moment, nonce = fields
     if _key_id(public_key) != signer or not ED25519.verify(public_key, signature, prefix + raw):
         return None
+    if local_binding_error(kind, payload, topic, str(aggregate_id), version) is not None:
+        return None  # the full check names it
     row = (
         leaf_hash(entry),
         None,
@@ -145,9 +141,6 @@ def _usual_row(
         recorded,
         shared(public_key, public_key),
         checked_payload(kind, payload),
-        shared(topic, topic),
-        str(aggregate_id),
-        version,
-        event.get("record"),
+        *event_fields(kind, shared(topic, topic), str(aggregate_id), version, event.get("record")),
     )
     return raw, row

@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import itertools
 import uuid
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.binding import expected_events, mismatch
 from ledger.bootstrap import Ledger
@@ -90,3 +94,11 @@ def test_a_mismatch_names_what_differs() -> None:
     assert "version 1" in (mismatch(want, [("a:B", "id-1", 2, {})]) or "")
     found = [("a:B", "id-1", 1, {"record": {"role": "registrar"}})]
     assert "record is not what the statement says" in (mismatch(want, found) or "")
+
+
+@given(st.uuids(), st.sampled_from([str, lambda u: str(u).upper(), lambda u: "{" + str(u) + "}"]))
+def test_the_quick_notice_id_equals_uuid5(notice_id: uuid.UUID, spell: Any) -> None:
+    from ledger.binding import notice_aggregate_text
+    from ledger.domain.notices import notice_aggregate_id
+
+    assert notice_aggregate_text(spell(notice_id)) == str(notice_aggregate_id(notice_id))
