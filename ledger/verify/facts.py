@@ -49,10 +49,6 @@ class LeafFacts(NamedTuple):
     record: Any = None  # the event's "record" field (key events), else None
 
 
-# Payload fields the ordered checks read; a notice's body can be large and is not needed.
-_NOTICE_FIELDS = ("notice_id", "expected_version", "unit")
-
-
 def local_binding_error(
     kind: str, payload: dict[str, Any], topic: str, aggregate_id: str, version: int
 ) -> str | None:
@@ -77,11 +73,11 @@ def event_fields(kind: str, topic: str, aggregate_id: str, version: int, record:
 
 
 def checked_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The part of a payload the main process needs: key statements whole, notices' ids."""
+    """The part of a payload the main process needs: key statements whole, a notice's unit."""
     if kind in KEY_STATEMENT_TYPES:
         return payload
-    if kind.startswith("notice."):
-        return {name: payload[name] for name in _NOTICE_FIELDS if name in payload}
+    if kind == "notice.publish" and "unit" in payload:
+        return {"unit": payload["unit"]}
     return None
 
 
