@@ -24,7 +24,7 @@ PHASES = [
     ("", "submit", "Ledger.submit (total)"),
     ("app", "submit_many", "LedgerApplication.submit_many"),
     ("app.verifier", "verify", "  Ed25519 verify"),
-    ("app.repository", "get", "  Repository.get (key; notice exists?)"),
+    ("app.repository", "get", "  Repository.get (key record)"),
     ("app.recorder", "nonce_used", "  recorder.nonce_used"),
     ("app", "save", "  Application.save (incl. commit)"),
     ("", "sequence_now", "Ledger.sequence_now"),
