@@ -74,6 +74,9 @@ class LedgerApplication(Application[UUID]):
         # cache are confirmed by the recorder inside the insert transaction, and an aggregate
         # about to change is read afresh (_Batch.load).
         self.repository.fastforward = False
+        if self.mapper.cipher is not None or self.mapper.compressor is not None:
+            # Log entries are built from the stored state, which must stay plain JSON.
+            raise ValueError("canbo-ledger stores events unencrypted and uncompressed")
 
     def close(self) -> None:
         """Stop the signature-checking thread and release the event store."""
@@ -208,7 +211,11 @@ class _Batch:
             aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-        assert isinstance(aggregate, Aggregate)
+        relied = self.relied_keys.get(aggregate_id)
+        if relied is not None and aggregate.version != relied:
+            # The checks read this key from the cache at another version than the store now
+            # holds (another process revoked or rotated it): decide again on fresh records.
+            raise StaleKeyRecord([aggregate_id])
         return aggregate
 
     def known_public_key(self, key_id: str) -> bytes | None:

@@ -17,6 +17,7 @@ from keys.keyfile import passphrase_from, public_key_path, read_private_key, rea
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
 from ledger.checkpoint import CheckpointError, open_checkpoint
+from ledger.entry import entry_bytes, parse_entry
 from ledger.errors import NotFound
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
@@ -26,7 +27,7 @@ from ledger.recorders import LedgerSQLiteRecorder
 from ledger.registry import key_id_of
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings, SettingsError
-from ledger.statement import SignedStatement
+from ledger.statement import SignedStatement, signing_message
 from ledger.tlog_proof import format_tlog_proof
 
 Clock = Callable[[], datetime]
@@ -280,6 +281,7 @@ def _check_identity(ledger: Ledger) -> None:
     """Refuse to serve or extend a log under another origin or log key than it was made with."""
     head = ledger.log.head()
     if head is None:
+        _check_genesis(ledger)  # saved but never sequenced (a crash, or no sequencer yet)
         return
     try:
         open_checkpoint(head.checkpoint, ledger.verifier_key, ED25519, origin=ledger.origin)
@@ -290,6 +292,26 @@ def _check_identity(ledger: Ledger) -> None:
             f"open with the origin and log key configured in {ledger.settings.data_dir} "
             f"({ledger.verifier_key.format()}): {exc}. The origin and log key never change."
         ) from None
+
+
+def _check_genesis(ledger: Ledger) -> None:
+    first = ledger.app.recorder.select_notifications(start=None, limit=1)
+    if not first:
+        return
+    n = first[0]
+    try:
+        entry = parse_entry(entry_bytes(n.originator_id, n.originator_version, n.topic, n.state))
+    except ValueError as exc:
+        raise SettingsError(f"the first stored event is not a log entry: {exc}") from None
+    message = signing_message(entry.statement_text.encode("utf-8"), ledger.origin)
+    if entry.public_key != ledger.log_public_key or not ED25519.verify(
+        ledger.log_public_key, entry.signature, message
+    ):
+        raise SettingsError(
+            f"the first stored event is not the genesis signed by the log key of "
+            f"{ledger.settings.data_dir} for origin {ledger.origin}: the origin and log key "
+            "never change"
+        )
 
 
 def make_sequencer(

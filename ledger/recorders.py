@@ -91,6 +91,13 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
+        if datastore.enable_db_functions:
+            # Its database-function insert path skips _insert_events: no nonce rows, no key
+            # checks. Refuse rather than run without them.
+            raise ValueError(
+                "POSTGRES_ENABLE_DB_FUNCTIONS must be off for canbo-ledger (unset it, and any "
+                "LEDGER_POSTGRES_ENABLE_DB_FUNCTIONS, in the environment)"
+            )
         self._nonces = Identifier(self.datastore.schema), Identifier(NONCE_TABLE)
         self._max_version = SQL(
             "SELECT max(originator_version) AS v FROM {}.{} WHERE originator_id = %s"

@@ -72,6 +72,11 @@ class Settings:
         common = {
             "CREATE_TABLE": "y" if create_table else "n",
             "AGGREGATE_CACHE_MAXSIZE": "10000",
+            # Stored state must stay plain JSON (log entries are built from it), and inserts
+            # must go through the recorder's Python path (nonces, key checks, sequencing).
+            "COMPRESSOR_TOPIC": "",
+            "CIPHER_TOPIC": "",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         }
         if not self.is_postgres:
             return {

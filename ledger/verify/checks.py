@@ -19,6 +19,8 @@ from ledger.verify.facts import LeafFacts, from_micros, to_micros
 from ledger.verify.nonces import NonceWindow
 from ledger.verify.report import Failure, b64, leaf_failure
 
+RECEIPT_MARGIN = 1_000_000  # microseconds
+
 
 @dataclass
 class _Key:
@@ -173,6 +175,16 @@ class StatementCheck:
                     record.check_valid_at(from_micros(facts.time))
                 except LedgerError as exc:
                     return leaf_failure(index, str(exc)), []
+            recorded = facts.recorded or 0
+            if key.revoked_at is not None and recorded - RECEIPT_MARGIN >= key.revoked_at:
+                # The server refuses a statement that arrives after its key's revocation even
+                # when it is dated just before (inside the clock-skew window); the recording
+                # time comes a moment after the server's check, hence the margin.
+                return leaf_failure(
+                    index,
+                    f"key {facts.signer} was revoked at {_iso(key.revoked_at)}; the statement "
+                    f"was recorded at {_iso(recorded)}, after it",
+                ), []
         if facts.type in KEY_STATEMENT_TYPES:
             return self._apply_key_statement(index, facts, record)
         return self._check_authority(index, facts, record), []

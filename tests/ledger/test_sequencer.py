@@ -109,3 +109,29 @@ def test_a_changed_origin_or_log_key_is_refused(sqlite_log: LogFixture) -> None:
     write_public_key(data_dir / "keys/log.pub", other, "log", overwrite=True)
     with pytest.raises(SettingsError, match="origin and log key never change"):
         open_ledger(Settings.load(data_dir))
+
+
+def test_an_unsequenced_log_under_another_origin_is_refused(sqlite_log: LogFixture) -> None:
+    import json
+
+    from ledger.bootstrap import open_ledger
+    from ledger.settings import Settings, SettingsError
+
+    data_dir = sqlite_log.settings.data_dir
+    # Leave the genesis stored but unsequenced, as after a crash before the first checkpoint.
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
+        db.execute("DELETE FROM log_leaves")
+        db.execute("DELETE FROM log_tiles")
+        db.execute("DELETE FROM log_state")
+    config = json.loads((data_dir / "ledger.json").read_text())
+    (data_dir / "ledger.json").write_text(json.dumps({**config, "origin": "evil.example/x"}))
+    with pytest.raises(SettingsError, match="never change"):
+        open_ledger(Settings.load(data_dir))
+    (data_dir / "ledger.json").write_text(json.dumps(config))
+    ledger = open_ledger(Settings.load(data_dir))  # the right origin re-sequences the genesis
+    try:
+        assert ledger.log.require_head().size == 1
+    finally:
+        ledger.close()

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from ledger.client import make_statement
 from ledger.domain.keys import OfficialKey, key_aggregate_id, record_to_json
@@ -96,3 +100,43 @@ def test_a_notice_outside_the_signers_unit_is_caught(tmp_path: Path) -> None:
     result = verify_log(data_dir=tmp_path / "data", workers=0)
     assert result.failure is not None and result.failure.index == leaf
     assert "may not publish notices for VN-HCM/quan-1" in result.failure.line()
+
+
+def test_a_statement_received_after_its_keys_revocation_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that skips the "received after the revocation" rule accepts a statement dated
+    # a second before the revocation but sent after it; verify must notice.
+    import ledger.application as application
+
+    authenticate = application.authenticate
+    monkeypatch.setattr(
+        application,
+        "authenticate",
+        lambda *args, received_at=None, **kwargs: authenticate(*args, **kwargs),
+    )
+    log = make_log(tmp_path / "data")
+    ledger = log.open()
+    try:
+        official = official_key("leaving")
+        enrol(ledger, log.registrar, official)
+        log.clock.advance(seconds=2)
+        # Recording times are real: let real time pass the revocation by more than verify's
+        # one-second margin before the late statement is recorded.
+        time.sleep(max(0.0, (log.clock.now - datetime.now(UTC)).total_seconds() + 1.5))
+        revoke = make_statement(
+            "key.revoke",
+            {"key_id": official.key_id, "reason": "left"},
+            log.registrar,
+            origin=ledger.origin,
+            time=log.clock.now,
+        )
+        ledger.submit([revoke])
+        late = notice(ledger, official, time=log.clock.now - timedelta(seconds=1))
+        ledger.submit([late])  # recorded after the revocation
+        leaf = ledger.log.require_head().size - 1
+    finally:
+        ledger.close()
+    result = verify_log(data_dir=tmp_path / "data", workers=0)
+    assert result.failure is not None and result.failure.index == leaf
+    assert "was recorded at" in result.failure.line()
