@@ -84,9 +84,11 @@ class LedgerApplication(Application[UUID]):
         super().close()
 
     def key_record(self, key_id: str) -> KeyRecord | None:
-        """The registry's record of a key, as the log says now."""
+        """The registry's record of a key, as the store says now (read afresh)."""
+        aggregate_id = key_aggregate_id(key_id)
+        self._evict([aggregate_id])  # the cache may be behind another process's writes
         try:
-            key: Aggregate = self.repository.get(key_aggregate_id(key_id))
+            key: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return key.record if isinstance(key, OfficialKey) else None
