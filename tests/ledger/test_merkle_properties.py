@@ -13,40 +13,22 @@ from ledger.merkle import (
     InclusionProofError,
     consistency_proof,
     inclusion_proof,
-    leaf_hash,
     node_hash,
     root_from_leaf_hashes,
     tree_root,
     verify_consistency,
     verify_inclusion,
 )
+from tests.ledger.naive_tree import NaiveReader, complete_levels, numbered_leaves
 
 MAX_SIZE = 2000
-LEAVES = [leaf_hash(i.to_bytes(4, "big")) for i in range(MAX_SIZE)]
+LEAVES = numbered_leaves(MAX_SIZE)
+LEVELS = complete_levels(LEAVES)
 
 
-def _complete_levels() -> list[list[bytes]]:
-    # levels[h][i]: hash of the complete subtree of 2**h leaves starting at leaf i * 2**h.
-    levels = [LEAVES]
-    while len(levels[-1]) > 1:
-        below = levels[-1]
-        levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
-    return levels
-
-
-LEVELS = _complete_levels()
-
-
-class TreeReader:
-    """A NodeReader over the first `size` leaves that refuses anything outside them."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def node(self, height: int, index: int) -> bytes:
-        assert height >= 0 and index >= 0
-        assert (index + 1) << height <= self.size, f"node ({height}, {index}) not in {self.size}"
-        return LEVELS[height][index]
+def TreeReader(size: int) -> NaiveReader:
+    """A NodeReader over the first `size` of LEAVES."""
+    return NaiveReader(LEVELS, size)
 
 
 @cache

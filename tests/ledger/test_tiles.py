@@ -11,7 +11,6 @@ from ledger.merkle import (
     consistency_proof,
     inclusion_proof,
     leaf_hash,
-    node_hash,
     root_from_leaf_hashes,
     tree_root,
     verify_consistency,
@@ -31,35 +30,20 @@ from ledger.tiles import (
     tile_path,
     tree_root_from_tiles,
 )
+from tests.ledger.naive_tree import NaiveReader as NaiveTreeReader
+from tests.ledger.naive_tree import complete_levels, numbered_leaves
 
 Tiles = dict[tuple[int, int], bytes]
 
 # 65,537 leaves reach level 2 (65,536 = 256**2); 70,000 is the spec's worked example.
 BIG = 70_000
-LEAVES = [leaf_hash(i.to_bytes(4, "big")) for i in range(BIG)]
+LEAVES = numbered_leaves(BIG)
+LEVELS = complete_levels(LEAVES)
 
 
-def _levels() -> list[list[bytes]]:
-    # levels[h][i]: the complete subtree of 2**h leaves starting at leaf i * 2**h.
-    levels = [LEAVES]
-    while len(levels[-1]) > 1:
-        below = levels[-1]
-        levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
-    return levels
-
-
-LEVELS = _levels()
-
-
-class NaiveReader:
-    """A NodeReader computed straight from the leaves, refusing nodes outside `size`."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def node(self, height: int, index: int) -> bytes:
-        assert (index + 1) << height <= self.size
-        return LEVELS[height][index]
+def NaiveReader(size: int) -> NaiveTreeReader:
+    """A NodeReader computed straight from LEAVES, refusing nodes outside `size`."""
+    return NaiveTreeReader(LEVELS, size)
 
 
 def naive_tiles(size: int) -> Tiles:
