@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -142,7 +143,7 @@ def ledger(sqlite_log: LogFixture) -> Iterator[Ledger]:
     opened.close()
 
 
-def enrol(
+def enrolment(
     ledger: Ledger,
     registrar: Ed25519SigningKey,
     key: Ed25519SigningKey,
@@ -151,12 +152,12 @@ def enrol(
     unit_scope: str = "VN-HN/ba-dinh",
     official_id: str = "CB-0001",
     valid_from: datetime | None = None,
-) -> dict[str, object]:
-    """Enrol key (signed by the registrar) and return the receipt."""
+) -> SignedStatement:
+    """A key.enrol statement for key, signed by the registrar (not submitted)."""
     from ledger.statement import format_time
 
     moment = ledger.app.clock()
-    statement = make_statement(
+    return make_statement(
         "key.enrol",
         {
             "public_key": base64.b64encode(key.public_key).decode(),
@@ -169,7 +170,16 @@ def enrol(
         origin=ledger.origin,
         time=moment,
     )
-    return ledger.submit([statement])
+
+
+def enrol(
+    ledger: Ledger,
+    registrar: Ed25519SigningKey,
+    key: Ed25519SigningKey,
+    **fields: Any,
+) -> dict[str, object]:
+    """Enrol key (signed by the registrar) and return the receipt."""
+    return ledger.submit([enrolment(ledger, registrar, key, **fields)])
 
 
 def notice(

@@ -24,7 +24,15 @@ from ledger.errors import (
     VersionConflict,
 )
 from ledger.statement import SignedStatement, format_time
-from tests.conftest import ORIGIN, LogFixture, enrol, make_log, notice, official_key
+from tests.conftest import (
+    ORIGIN,
+    LogFixture,
+    enrol,
+    enrolment,
+    make_log,
+    notice,
+    official_key,
+)
 
 
 def test_genesis_enrols_the_first_registrar(ledger: Ledger, sqlite_log: LogFixture) -> None:
@@ -270,19 +278,7 @@ def test_a_batch_is_logged_in_statement_order(ledger: Ledger, sqlite_log: LogFix
     k2, k3 = official_key("k2"), official_key("k3")
     official = official_key("an")
     enrol(ledger, sqlite_log.registrar, official)
-    enrol_k2 = make_statement(
-        "key.enrol",
-        {
-            "public_key": base64.b64encode(k2.public_key).decode(),
-            "official_id": "CB-0002",
-            "role": "official",
-            "unit_scope": "VN-HN/ba-dinh",
-            "valid_from": format_time(sqlite_log.clock.now),
-        },
-        sqlite_log.registrar,
-        origin=ORIGIN,
-        time=sqlite_log.clock.now,
-    )
+    enrol_k2 = enrolment(ledger, sqlite_log.registrar, k2, official_id="CB-0002")
     rotate = make_statement(
         "key.rotate",
         {"key_id": k2.key_id, "public_key": base64.b64encode(k3.public_key).decode()},
@@ -318,20 +314,10 @@ def test_a_key_enrolled_earlier_in_a_large_batch_signs_later_in_it(
     ledger: Ledger, sqlite_log: LogFixture
 ) -> None:
     newcomer = official_key("newcomer")
-    enrolment = make_statement(
-        "key.enrol",
-        {
-            "public_key": base64.b64encode(newcomer.public_key).decode(),
-            "official_id": "CB-0009",
-            "role": "clerk",
-            "unit_scope": "VN-HN/ba-dinh",
-            "valid_from": format_time(sqlite_log.clock.now),
-        },
-        sqlite_log.registrar,
-        origin=ORIGIN,
-        time=sqlite_log.clock.now,
+    enrol_newcomer = enrolment(
+        ledger, sqlite_log.registrar, newcomer, role="clerk", official_id="CB-0009"
     )
-    receipt = ledger.submit([enrolment] + [notice(ledger, newcomer) for _ in range(10)])
+    receipt = ledger.submit([enrol_newcomer] + [notice(ledger, newcomer) for _ in range(10)])
     assert len(receipt["statements"]) == 11
 
 
