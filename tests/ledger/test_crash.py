@@ -70,16 +70,16 @@ def run_child_until_killed(mode: str, data_dir: Path) -> str:
 
 
 @pytest.mark.parametrize("mode", ["after-save", "inside-batch"])
-def test_restart_catches_up_to_the_uncrashed_tree(sqlite_log: LogFixture, mode: str) -> None:
-    ledger = sqlite_log.open()
-    enrol(ledger, sqlite_log.registrar, OFFICIAL)
+def test_restart_catches_up_to_the_uncrashed_tree(any_log: LogFixture, mode: str) -> None:
+    ledger = any_log.open()
+    enrol(ledger, any_log.registrar, OFFICIAL)
     before = ledger.log.require_head()
     ledger.close()
     # Let the child's statements carry the real time: the child has no fixed clock.
-    output = run_child_until_killed(mode, sqlite_log.settings.data_dir)
+    output = run_child_until_killed(mode, any_log.settings.data_dir)
     assert output.strip() in {"saved", "sequencing"}
 
-    reopened = sqlite_log.open(clock=None)  # opening catches up what the crash left behind
+    reopened = any_log.open(clock=None)  # opening catches up what the crash left behind
     try:
         head = reopened.log.require_head()
         assert head.size == before.size + 50
