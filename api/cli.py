@@ -57,13 +57,13 @@ def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -
     # Load the log key before starting, so a wrong passphrase is an error here, not at start-up.
     log_signer = None if settings.is_postgres else load_log_signer(settings, passphrase)
     app = create_app(lambda: open_ledger(settings, log_signer=log_signer))
+    _print_urls(host, port)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API of an existing log."""
     settings = Settings.load(args.data_dir)
-    _print_urls(args.host, args.port)
     _serve(settings, args.host, args.port, _passphrase(args))
     return 0
 
@@ -92,7 +92,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print(f"demo: reusing the log in {data_dir}")
     settings = Settings.load(data_dir)
-    _print_urls(args.host, args.port)
     _serve(settings, args.host, args.port, None)
     return 0
 
