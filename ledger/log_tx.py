@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
+from ledger.tiles import FULL_TILE_BYTES, TILE_WIDTH
+
 
 @dataclass(frozen=True)
 class StoredRow:
@@ -106,7 +108,7 @@ class _SqlTx:
                     "SELECT leaf_hash FROM log_leaves WHERE leaf_index >= ? AND leaf_index < ? "
                     "ORDER BY leaf_index"
                 ),
-                (index * 256, index * 256 + 256),
+                (index * TILE_WIDTH, (index + 1) * TILE_WIDTH),
             )
         )
 
@@ -120,7 +122,10 @@ class _SqlTx:
         *,
         is_new: bool,
     ) -> None:
-        stored = [(lv, ix, h) for (lv, ix), h in tiles.items() if lv > 0 or len(h) == 8192]
+        # Level 0 is stored only when full; its growing tile lives in the leaf rows.
+        stored = [
+            (lv, ix, h) for (lv, ix), h in tiles.items() if lv > 0 or len(h) == FULL_TILE_BYTES
+        ]
         self._many(self._q(self.upsert_tile), stored)
         self._many(
             self._q(

@@ -91,14 +91,14 @@ class Sequencer:
             self.committed()
             return added
 
-    def sequence_within(self, tx: LogTx, limit: int | None = None) -> int:
+    def sequence_within(self, tx: LogTx) -> int:
         """Sequence what is stored after the tracking position, inside the caller's transaction.
 
         The caller must call committed() after its commit, or discard() if it rolls back.
         """
         state = tx.state()
         size, position = (state.size, state.position) if state else (0, 0)
-        rows = tx.events_after(position, limit or self.batch_size)
+        rows = tx.events_after(position, self.batch_size)
         if not rows:
             return 0
         hashes = []

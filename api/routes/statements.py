@@ -25,7 +25,9 @@ MAX_ENVELOPE_BYTES = 2 * MAX_STATEMENT_BYTES + 1024
 _ENVELOPE_EXAMPLE = {
     "statement": '{"nonce":"q1w2e3r4t5y6u7i8o9p0","payload":{...},"signer":"<key id>",'
     '"time":"2026-11-26T08:00:00Z","type":"notice.publish"}',
-    "signature": "<base64 Ed25519 signature of the statement text>",
+    # ledger.statement.signing_message: the signature is good for this log only.
+    "signature": "<base64 Ed25519 signature of 'canbo-ledger/statement/v1\\n' + origin + "
+    "'\\n' + the statement text>",
 }
 
 

@@ -135,3 +135,23 @@ def test_errors_never_leak_a_stack_trace(client: TestClient) -> None:
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"
     assert "Traceback" not in response.text
+
+
+def test_a_database_outage_is_503_and_records_nothing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventsourcing.persistence import OperationalError
+
+    ledger = ledger_of(client)
+    size = ledger.log.require_head().size
+
+    def down(*_args: object, **_kwargs: object) -> object:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ledger.app, "save", down)
+    response = client.post("/v1/statements", json=notice(ledger, OFFICIAL).envelope())
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "database_unavailable" and "retry" in body["message_en"]
+    assert "connection refused" not in response.text
+    assert ledger.log.require_head().size == size

@@ -19,6 +19,7 @@ from ledger.errors import (
     NotAuthorised,
     ReplayedNonce,
     RevokedKey,
+    StatementTooLarge,
     UnknownKey,
     UnknownStatementType,
     VersionConflict,
@@ -396,3 +397,31 @@ def test_a_statement_signed_for_one_log_is_refused_by_another(tmp_path: Path) ->
     finally:
         first.close()
         second.close()
+
+
+def test_a_statement_whose_log_entry_would_overflow_is_refused(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    # Under 64 KiB as a statement, but each quote is escaped once more inside the log entry,
+    # whose bundles allow at most 65,535 bytes.
+    official = official_key("an")
+    enrol(ledger, sqlite_log.registrar, official)
+    size = ledger.log.require_head().size
+    statement = make_statement(
+        "notice.publish",
+        {
+            "notice_id": str(uuid.uuid4()),
+            "unit": "VN-HN/ba-dinh",
+            "title": "t",
+            "body": '"' * 30_000,
+        },
+        official,
+        origin=ledger.origin,
+        time=sqlite_log.clock.now,
+    )
+    assert len(statement.raw) < 64 * 1024
+    with pytest.raises(StatementTooLarge) as caught:
+        ledger.submit([statement])
+    assert caught.value.details["limit"] == 65_535
+    assert "log entry" in caught.value.message_en
+    assert ledger.log.require_head().size == size  # nothing recorded
