@@ -126,10 +126,21 @@ def authenticate(
         )
     if record is not None:
         record.check_valid_at(statement.time)
-        if received_at is not None and record.revoked_at is not None:
+        revoked_at = record.revoked_at
+        if received_at is not None and revoked_at is not None and received_at >= revoked_at:
             # A statement dated just before a revocation but arriving after it would let a
             # revoked key go on signing for the whole clock-skew window.
-            record.check_valid_at(max(received_at, statement.time))
+            raise RevokedKey(
+                f"key {record.key_id} was revoked at {revoked_at.isoformat()} "
+                f"({record.revocation_reason}); this statement arrived at "
+                f"{received_at.isoformat()}, after that, though dated "
+                f"{statement.time.isoformat()}",
+                f"khoá {record.key_id} đã bị thu hồi lúc {revoked_at.isoformat()}, "
+                "trước khi statement này được nhận",
+                key_id=record.key_id,
+                revoked_at=revoked_at.isoformat(),
+                reason=record.revocation_reason,
+            )
     return record, public_key
 
 

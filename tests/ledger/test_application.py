@@ -376,7 +376,7 @@ def test_a_revoked_key_cannot_backdate_into_the_skew_window(
     sqlite_log.clock.advance(seconds=120)
     # Dated one second before the revocation, within the 300 s skew, but received after it.
     backdated = notice(ledger, official, time=revoked_at - timedelta(seconds=1))
-    with pytest.raises(RevokedKey):
+    with pytest.raises(RevokedKey, match=r"arrived at .* after that, though dated"):
         ledger.submit([backdated])
 
 
