@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -17,15 +18,18 @@ from ledger.domain.signed import make_signed
 from ledger.entry import MAX_ENTRY_BYTES, entry_bytes
 from ledger.errors import (
     ClockSkew,
+    LogUnavailable,
     ReplayedNonce,
     StatementTooLarge,
     UnknownStatementType,
     VersionConflict,
 )
 from ledger.handlers import HANDLERS, Verified
+from ledger.personnel.view import PersonnelView
+from ledger.personnel.work import PersonnelWork
 from ledger.precheck import BatchPrechecker
-from ledger.protocols import SignatureVerifier
-from ledger.recorders import StaleKeyRecord
+from ledger.protocols import PersonalDataVault, SignatureVerifier
+from ledger.recorders import StaleKeyRecord, StalePersonnelState
 from ledger.registry import KeyRecord, authenticate, key_id_of
 from ledger.statement import SignedStatement
 
@@ -45,6 +49,8 @@ class Accepted:
 
     statement: SignedStatement
     events: tuple[RecordedEvent, ...]
+    # What the server decided for a personnel statement (status, rule verdicts), if anything.
+    outcome: dict[str, Any] | None = None
 
 
 class LedgerApplication(Application[UUID]):
@@ -61,6 +67,7 @@ class LedgerApplication(Application[UUID]):
         verifier: SignatureVerifier,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         max_clock_skew: timedelta = timedelta(minutes=5),
+        vault: PersonalDataVault | None = None,
     ) -> None:
         super().__init__(env=env)
         self.origin = origin
@@ -70,6 +77,9 @@ class LedgerApplication(Application[UUID]):
         self.clock = clock
         self.max_clock_skew = max_clock_skew
         self.prechecker = BatchPrechecker(verifier)
+        self.vault = vault
+        self.personnel_view = PersonnelView(self.recorder, self.official_of_key)
+        self._officials_by_key: dict[str, str] = {}
         # Cached aggregates are not brought up to date on each read: key records read from the
         # cache are confirmed by the recorder inside the insert transaction, and an aggregate
         # about to change is read afresh (_Batch.load).
@@ -93,6 +103,17 @@ class LedgerApplication(Application[UUID]):
             return None
         return key.record if isinstance(key, OfficialKey) else None
 
+    def official_of_key(self, key_id: str) -> str:
+        """The official a key belongs to (the log key signs as "log")."""
+        if key_id == self.log_key_id:
+            return "log"
+        official = self._officials_by_key.get(key_id)
+        if official is None:
+            record = self.key_record(key_id)
+            official = record.official_id if record is not None else f"key:{key_id}"
+            self._officials_by_key[key_id] = official  # a key's official never changes
+        return official
+
     def submit(self, statement: SignedStatement) -> Accepted:
         """Check and save one statement."""
         return self.submit_many([statement])[0]
@@ -103,16 +124,35 @@ class LedgerApplication(Application[UUID]):
             return self._submit_once(statements)
         except StaleKeyRecord as stale:
             self._evict(stale.aggregate_ids)
+        except StalePersonnelState:
+            pass  # another process recorded a personnel statement: check again on fresh state
         try:
-            return self._submit_once(statements)  # with fresh key records
-        except StaleKeyRecord:
+            return self._submit_once(statements)  # with fresh key records and state
+        except (StaleKeyRecord, StalePersonnelState):
             raise VersionConflict(
-                "the key registry changed twice while this was being recorded; submit again",
-                "sổ đăng ký khoá vừa thay đổi trong lúc ghi; hãy gửi lại",
+                "the key registry or personnel records changed twice while this was being "
+                "recorded; submit again",
+                "sổ khoá hoặc hồ sơ nhân sự vừa thay đổi trong lúc ghi; hãy gửi lại",
             ) from None
 
     def _submit_once(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch = _Batch(self)
+        try:
+            return self._record_batch(batch, statements)
+        except BaseException:
+            work = batch.work
+            if work is not None:
+                for subject, commitment, _data in work.seals:
+                    self.vault.discard(subject, commitment)  # type: ignore[union-attr]
+                if work.events:
+                    # The view already shows this batch's statements: fold it again.
+                    self.personnel_view.invalidate()
+            raise
+        finally:
+            if batch.work is not None:
+                self.personnel_view.lock.release()
+
+    def _record_batch(self, batch: _Batch, statements: Sequence[SignedStatement]) -> list[Accepted]:
         batch.verifier = self.prechecker.prepare(statements, batch.known_public_key, self.origin)
         # Each statement's new events, in statement order: the log must show the statements in
         # the order they were applied, even when two of them change the same aggregate.
@@ -125,12 +165,26 @@ class LedgerApplication(Application[UUID]):
             (key, version) for key, version in batch.relied_keys.items() if key not in batch.pending
         ]
         events = [event for statement_events in produced for event in statement_events]
+        work = batch.work
+        personnel_count = None
+        if work is not None and work.events:
+            personnel_count = (work.expected_count, work.expected_count + work.events)
+            for subject, commitment, data in work.seals:
+                # Sealed before the events are saved, so no recorded statement lacks its
+                # data; dropped again if the save fails.
+                self.vault.seal(subject, commitment, data)  # type: ignore[union-attr]
         try:
-            recordings = self.save(*events, nonces=nonces, key_versions=key_versions)
+            recordings = self.save(
+                *events, nonces=nonces, key_versions=key_versions, personnel_count=personnel_count
+            )
         except IntegrityError:
             self._evict(list(batch.pending))
             raise self._explain_integrity_error(statements, events) from None
         self._cache(batch.pending.values())
+        if work is not None and work.events:
+            self.personnel_view.recorded([r.notification.id for r in recordings], work.events)
+            for subject in work.erasures:
+                self.vault.erase(subject)  # type: ignore[union-attr]
         ids = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
             for r in recordings
@@ -146,6 +200,7 @@ class LedgerApplication(Application[UUID]):
                     )
                     for e in statement_events
                 ),
+                _outcome_of(statement_events),
             )
             for signed, statement_events in zip(statements, produced, strict=True)
         ]
@@ -194,6 +249,27 @@ class _Batch:
         self.verifier: SignatureVerifier = app.verifier
         self.nonces: set[tuple[str, str]] = set()
         self._log_is_empty: bool | None = None
+        self.work: PersonnelWork | None = None
+
+    def personnel(self) -> PersonnelWork:
+        """This batch's personnel work: the view locked and caught up on first use."""
+        if self.work is None:
+            vault = self.app.vault
+            if vault is None:
+                raise LogUnavailable(
+                    "this ledger was opened without a personal-data vault, so it records no "
+                    "personnel statements",
+                    "sổ được mở không có kho dữ liệu cá nhân nên không ghi được hồ sơ nhân sự",
+                )
+            view = self.app.personnel_view
+            view.lock.acquire()
+            try:
+                view.catch_up()
+            except BaseException:
+                view.lock.release()
+                raise
+            self.work = PersonnelWork(view, vault, view.count)
+        return self.work
 
     @property
     def log_is_empty(self) -> bool:
@@ -273,7 +349,7 @@ class _Batch:
         self.nonces.add(nonce)
         attestation = make_signed(signed.raw, signed.signature, public_key)
         try:
-            aggregates = handler(self, Verified(statement, signer, attestation))
+            aggregates = handler(self, Verified(statement, signer, attestation, signed.private))
         except VersionConflict:
             # A replayed statement usually conflicts with its own first recording: say so.
             if self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
@@ -309,6 +385,11 @@ class _Batch:
                     size=len(entry),
                     limit=MAX_ENTRY_BYTES,
                 )
+
+
+def _outcome_of(events: Sequence[DomainEventProtocol[UUID]]) -> dict[str, Any] | None:
+    outcome = getattr(events[-1], "outcome", None) if events else None
+    return outcome if outcome else None
 
 
 def _replayed(signed: SignedStatement) -> ReplayedNonce:

@@ -16,6 +16,13 @@ from uuid import UUID
 
 from ledger.domain.keys import key_aggregate_id, record_to_json
 from ledger.domain.notices import NOTICE_NAMESPACE
+from ledger.personnel.catalogue import CATALOGUE
+from ledger.personnel.record import (
+    KINDS,
+    RECORD_CHANGED,
+    RECORD_CREATED,
+    record_aggregate_text,
+)
 from ledger.registry import KeyRecord
 
 KEY_ENROLLED = "ledger.domain.keys:OfficialKey.Enrolled"
@@ -45,6 +52,12 @@ def expected_events(
         return [ExpectedEvent(NOTICE_PUBLISHED, _notice(payload), 1)]
     if statement_type == "notice.amend":
         return [ExpectedEvent(NOTICE_AMENDED, _notice(payload), payload["expected_version"] + 1)]
+    if statement_type in CATALOGUE:
+        kind = CATALOGUE[statement_type]
+        aggregate_id = record_aggregate_text(kind.record, payload[KINDS[kind.record]])
+        if kind.creates:
+            return [ExpectedEvent(RECORD_CREATED, aggregate_id, 1)]
+        return [ExpectedEvent(RECORD_CHANGED, aggregate_id)]  # see personnel_binding_error
     raise ValueError(f"no events are known for statement type {statement_type!r}")
 
 
@@ -64,6 +77,28 @@ def notice_event_matches(
         return version == want_version and aggregate_id == _notice(payload)
     except (KeyError, TypeError, ValueError, AttributeError):
         return False
+
+
+def personnel_binding_error(
+    statement_type: str, payload: dict[str, Any], topic: str, aggregate_id: str, version: int
+) -> str | None:
+    """Why a personnel statement's one event is not what it must be, or None.
+
+    Its record is named by the payload; a record's first event is its creation, every later one
+    a change (a proposal may do either, so the version decides which it must be).
+    """
+    kind = CATALOGUE[statement_type]
+    want = record_aggregate_text(kind.record, payload[KINDS[kind.record]])
+    if aggregate_id != want:
+        return f"the {statement_type} statement changes record {want}, the log has {aggregate_id}"
+    if kind.creates and version != 1:
+        return f"the {statement_type} statement creates its record, the log has version {version}"
+    if kind.creates is False and version == 1:
+        return f"the {statement_type} statement changes an existing record, the log creates one"
+    want_topic = RECORD_CREATED if version == 1 else RECORD_CHANGED
+    if topic != want_topic:
+        return f"version {version} of a personnel record is {want_topic}, the log has {topic}"
+    return None
 
 
 def _key_event(statement_type: str, record: KeyRecord) -> ExpectedEvent:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, public_key_path, read_private_key, read_public_key
+from keys.vault import Vault
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
 from ledger.checkpoint import CheckpointError, open_checkpoint
@@ -128,13 +129,17 @@ class Ledger:
                 }
             )
         statement = accepted.statement.statement
-        return {
+        receipt = {
             "type": statement.type,
             "signer": statement.signer,
             "nonce": statement.nonce,
             "leaf_index": entries[0]["leaf_index"],
             "entries": entries,
         }
+        if accepted.outcome is not None:
+            # A decision's resulting status and the rules' flags, as recorded in its event.
+            receipt["outcome"] = accepted.outcome
+        return receipt
 
     def entry_receipt(self, index: int, head: LogHead) -> dict[str, Any]:
         """Leaf hash, inclusion proof and tlog-proof of one leaf against a checkpoint."""
@@ -166,6 +171,8 @@ class Ledger:
     def close(self) -> None:
         """Release connections."""
         self.app.close()
+        if self.app.vault is not None:
+            self.app.vault.close()  # type: ignore[attr-defined]
         for engine in self._engines:
             engine.dispose()
 
@@ -198,6 +205,9 @@ def make_engines(settings: Settings) -> tuple[Engine, Engine]:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return reader, writer
+
+
+VAULT_FILE = "vault.sqlite"
 
 
 def load_log_signer(settings: Settings, passphrase: bytes | None = None) -> Signer:
@@ -245,6 +255,7 @@ def open_ledger(
         verifier=ED25519,
         clock=clock or (lambda: datetime.now(UTC)),
         max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
+        vault=open_vault(settings),
     )
     reader, writer = make_engines(settings)
     if create_tables:
@@ -268,6 +279,7 @@ def open_ledger(
     )
     _check_identity(ledger)
     ledger.sequence_now()  # catch up anything saved before a crash
+    _finish_erasures(app)
     if sequencer is not None and isinstance(app.recorder, LedgerSQLiteRecorder):
         recorder = app.recorder
         app.recorder.sequence_hook = lambda cursor, inserted: sequencer.sequence_all_within(
@@ -275,6 +287,23 @@ def open_ledger(
         )
         ledger.sequences_inline = True
     return ledger
+
+
+def open_vault(settings: Settings) -> Vault:
+    """The personal-data vault: a file of its own on SQLite, tables beside the log on PostgreSQL."""
+    if settings.is_postgres:
+        return Vault(create_engine(settings.sqlalchemy_url(), pool_pre_ping=True, pool_size=2))
+    return Vault.open_sqlite(settings.data_dir / VAULT_FILE)
+
+
+def _finish_erasures(app: LedgerApplication) -> None:
+    """Erase the data of officials the log says are erased (a crash may have come between)."""
+    view = app.personnel_view
+    view.catch_up()
+    if app.vault is not None:
+        for official in view.state.officials.values():
+            if official.erased:
+                app.vault.erase(official.id)
 
 
 def _check_identity(ledger: Ledger) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,8 +25,13 @@ def make_statement(
     origin: str,
     time: datetime | None = None,
     nonce: str | None = None,
+    private: dict[str, Any] | None = None,
 ) -> SignedStatement:
-    """Build a statement of type with payload, dated now (or `time`), signed for log `origin`."""
+    """Build a statement of type with payload, dated now (or `time`), signed for log `origin`.
+
+    `private` is personal data sent beside the statement; its payload must commit to it (see
+    `ledger.personnel.private.commitment_of`).
+    """
     statement = Statement(
         type=type,
         payload=payload,
@@ -33,4 +39,5 @@ def make_statement(
         time=time or datetime.now(UTC),
         nonce=nonce or new_nonce(),
     )
-    return sign_statement(statement, signer, origin)
+    signed = sign_statement(statement, signer, origin)
+    return replace(signed, private=private) if private is not None else signed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +18,8 @@ from ledger.domain.keys import OfficialKey, key_aggregate_id, record_to_json
 from ledger.domain.notices import Notice, notice_aggregate_id
 from ledger.domain.signed import Signed
 from ledger.errors import InvalidPayload, NotAuthorised, VersionConflict
+from ledger.personnel.catalogue import CATALOGUE
+from ledger.personnel.handlers import handle_personnel
 from ledger.registry import KeyLookup, KeyRecord, key_changes, scope_covers
 from ledger.statement import Statement
 
@@ -42,6 +44,7 @@ class Verified:
     statement: Statement
     signer: KeyRecord | None  # None: the log key (genesis only)
     signed: Signed
+    private: dict[str, Any] | None = None  # personal data beside the statement
 
 
 Handler = Callable[[HandlerContext, Verified], list[Aggregate]]
@@ -123,12 +126,24 @@ def handle_notice_amend(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
     return [notice]
 
 
+def handle_personnel_statement(ctx: HandlerContext, item: Verified) -> list[Aggregate]:
+    """Every personnel statement type (ledger.personnel.catalogue)."""
+    return handle_personnel(
+        ctx,  # type: ignore[arg-type]  # the batch is a PersonnelContext too
+        item.statement,
+        item.signer,
+        item.signed,
+        item.private,
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "key.enrol": handle_key_statement,
     "key.rotate": handle_key_statement,
     "key.revoke": handle_key_statement,
     "notice.publish": handle_notice_publish,
     "notice.amend": handle_notice_amend,
+    **{statement_type: handle_personnel_statement for statement_type in CATALOGUE},
 }
 
 

@@ -24,3 +24,27 @@ class SignatureVerifier(Protocol):
     def verify(self, public_key: bytes, signature: bytes, message: bytes) -> bool:
         """True if signature is a valid Ed25519 signature of message under public_key."""
         ...
+
+
+class PersonalDataVault(Protocol):
+    """Seals personal data outside the log under per-subject keys (see keys/vault.py)."""
+
+    def seal(self, subject: str, commitment: str, plaintext: bytes) -> None:
+        """Store plaintext for subject, sealed under the subject's key."""
+        ...
+
+    def open(self, subject: str, commitment: str) -> bytes | None:
+        """The plaintext, or None if it was never sealed or has been erased."""
+        ...
+
+    def discard(self, subject: str, commitment: str) -> None:
+        """Drop one sealed item whose statement was not recorded."""
+        ...
+
+    def erase(self, subject: str) -> None:
+        """Destroy the subject's key and sealed data."""
+        ...
+
+    def blind_index(self, value: str) -> str:
+        """A keyed index of value, matched without revealing it."""
+        ...

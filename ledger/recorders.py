@@ -19,7 +19,15 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 NONCE_TABLE = "statement_nonces"
+# One row counting the personnel events recorded: a personnel batch moves it from the count its
+# checks saw to that plus its own events, or finds it moved and is checked again.
+PERSONNEL_HEAD_TABLE = "personnel_head"
 Nonce = tuple[str, str]
+PersonnelCount = tuple[int, int] | None  # (count the checks saw, count after this batch)
+
+
+class StalePersonnelState(Exception):
+    """Another personnel statement was recorded after this batch's checks read the state."""
 
 
 class StaleKeyRecord(Exception):
@@ -47,6 +55,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {NONCE_TABLE} (key_id TEXT NOT NULL, "
             "nonce TEXT NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {PERSONNEL_HEAD_TABLE} (id INTEGER PRIMARY KEY "
+            "CHECK (id = 1), count INTEGER NOT NULL)",
+            f"INSERT OR IGNORE INTO {PERSONNEL_HEAD_TABLE} (id, count) VALUES (1, 0)",
         ]
 
     def _insert_events(
@@ -56,8 +67,17 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         *,
         nonces: Sequence[Nonce] = (),
         key_versions: Sequence[tuple[UUID, int]] = (),
+        personnel_count: PersonnelCount = None,
         **kwargs: Any,
     ) -> Sequence[int] | None:
+        if personnel_count is not None:
+            expected, new = personnel_count
+            c.execute(
+                f"UPDATE {PERSONNEL_HEAD_TABLE} SET count = ? WHERE id = 1 AND count = ?",
+                (new, expected),
+            )
+            if c.sqlite_cursor.rowcount != 1:
+                raise StalePersonnelState()
         if nonces:
             c.executemany(f"INSERT INTO {NONCE_TABLE} (key_id, nonce) VALUES (?, ?)", nonces)
         ids = super()._insert_events(c, stored_events, **kwargs)
@@ -108,6 +128,18 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 "PRIMARY KEY (key_id, nonce))"
             ).format(*self._nonces)
         )
+        self._head = Identifier(self.datastore.schema), Identifier(PERSONNEL_HEAD_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {}.{} (id integer PRIMARY KEY CHECK (id = 1), "
+                "count bigint NOT NULL)"
+            ).format(*self._head)
+        )
+        self.sql_create_statements.append(
+            SQL("INSERT INTO {}.{} (id, count) VALUES (1, 0) ON CONFLICT DO NOTHING").format(
+                *self._head
+            )
+        )
 
     def _insert_events(
         self,
@@ -116,8 +148,19 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         *,
         nonces: Sequence[Nonce] = (),
         key_versions: Sequence[tuple[UUID, int]] = (),
+        personnel_count: PersonnelCount = None,
         **kwargs: Any,
     ) -> None:
+        if personnel_count is not None:
+            # The row lock orders personnel batches; a second one finds the count moved.
+            curs.execute(
+                SQL(
+                    "UPDATE {}.{} SET count = %s WHERE id = 1 AND count = %s RETURNING count"
+                ).format(*self._head),
+                (personnel_count[1], personnel_count[0]),
+            )
+            if curs.fetchone() is None:
+                raise StalePersonnelState()
         if key_versions:
             # Take the events table's lock now (the insert takes it again, harmlessly), so no
             # revocation or rotation can commit between this look and the insert. Raising

@@ -152,13 +152,19 @@ class SignedStatement:
     statement: Statement
     raw: bytes
     signature: bytes
+    # Personal data sent beside the statement: never signed or logged, only committed to by
+    # the payload's private_sha256 (ledger.personnel.private) and sealed in the vault.
+    private: dict[str, Any] | None = None
 
-    def envelope(self) -> dict[str, str]:
+    def envelope(self) -> dict[str, Any]:
         """The submission body for POST /v1/statements."""
-        return {
+        body: dict[str, Any] = {
             "statement": self.raw.decode("utf-8"),
             "signature": base64.b64encode(self.signature).decode("ascii"),
         }
+        if self.private is not None:
+            body["private"] = self.private
+        return body
 
 
 # What Ed25519 signs is the statement's canonical bytes behind this context and the log's
@@ -188,10 +194,20 @@ def sign_statement(statement: Statement, signer: Signer, origin: str) -> SignedS
 
 def parse_envelope(envelope: Any) -> SignedStatement:
     """Parse a submission; refuse oversized, malformed and non-canonical input."""
-    if not isinstance(envelope, dict) or set(envelope) != {"statement", "signature"}:
+    if not isinstance(envelope, dict) or not (
+        {"statement", "signature"} <= set(envelope) <= {"statement", "signature", "private"}
+    ):
         raise _malformed(
-            'the body must be {"statement": "<canonical JSON text>", "signature": "<base64>"}',
+            'the body must be {"statement": "<canonical JSON text>", "signature": "<base64>"} '
+            '(and "private": {...} where the statement commits to personal data)',
             'thân yêu cầu phải là {"statement": "<JSON chuẩn tắc>", "signature": "<base64>"}',
+        )
+    private = envelope.get("private")
+    if "private" in envelope and not isinstance(private, dict):
+        raise _malformed(
+            "private must be a JSON object of personal data",
+            "private phải là đối tượng JSON",
+            field="private",
         )
     text, signature_b64 = envelope["statement"], envelope["signature"]
     if not isinstance(text, str) or not isinstance(signature_b64, str):
@@ -235,7 +251,7 @@ def parse_envelope(envelope: Any) -> SignedStatement:
             "statement không ở dạng JSON chuẩn tắc RFC 8785 (khoá sắp xếp, không khoảng trắng)",
             first_difference=_first_difference(raw, canonical),
         )
-    return SignedStatement(statement=statement, raw=raw, signature=signature)
+    return SignedStatement(statement=statement, raw=raw, signature=signature, private=private)
 
 
 def _first_difference(a: bytes, b: bytes) -> int:

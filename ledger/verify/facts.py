@@ -11,11 +11,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from keys.ed25519 import ED25519
-from ledger.binding import expected_events, mismatch, notice_event_matches
+from ledger.binding import (
+    expected_events,
+    mismatch,
+    notice_event_matches,
+    personnel_binding_error,
+)
 from ledger.canonical import CanonicalJSONError, parse_json
 from ledger.entry import MAX_ENTRY_BYTES, LogEntry, entry_bytes, entry_of_event, parse_entry
 from ledger.errors import LedgerError
 from ledger.merkle import leaf_hash
+from ledger.personnel.catalogue import CATALOGUE
 from ledger.registry import KEY_STATEMENT_TYPES, key_id_of
 from ledger.statement import Statement
 from ledger.verify.eventstore import RawEvent
@@ -58,6 +64,11 @@ def local_binding_error(
         return None
     if notice_event_matches(kind, payload, topic, aggregate_id, version):
         return None  # the usual case, without building the expected events
+    if kind in CATALOGUE:
+        try:
+            return personnel_binding_error(kind, payload, topic, aggregate_id, version)
+        except (KeyError, TypeError) as exc:
+            return f"a {kind} statement without its record id: {exc}"
     try:
         expected = expected_events(kind, payload, [])
     except (ValueError, KeyError, TypeError) as exc:

@@ -1,0 +1,120 @@
+"""The personnel state kept up to date by following the event store's notification log.
+
+The server checks each personnel statement against this view, caught up to the latest recorded
+event; a counter written in the same transaction as the events (see ledger.recorders) refuses the
+save if another process recorded a personnel event meanwhile, so no decision is ever checked
+against a stale state. The same fold, stopped at a log index, gives the recorded view as of that
+index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from ledger.canonical import parse_json
+from ledger.personnel.derive import Derived, derive
+from ledger.personnel.fold import Entry, apply
+from ledger.personnel.record import PERSONNEL_TOPICS
+from ledger.personnel.state import PersonnelState
+from ledger.statement import parse_time
+
+PAGE = 1000
+_TOPICS = sorted(PERSONNEL_TOPICS)
+OfficialOf = Callable[[str], str]  # key id -> official id
+
+
+def entry_of(notification: Notification, official_of: OfficialOf) -> Entry:
+    """The personnel entry a stored event records."""
+    state: dict[str, Any] = parse_json(notification.state)
+    statement = parse_json(state["signed"]["statement"])
+    return Entry(
+        type=statement["type"],
+        payload=statement["payload"],
+        signer=official_of(statement["signer"]),
+        time=parse_time(statement["time"]),
+        aggregate_id=str(notification.originator_id),
+        version=notification.originator_version,
+        outcome=state.get("outcome") or {},
+    )
+
+
+class PersonnelView:
+    """The live personnel state: folded from the log, extended by the statements being recorded."""
+
+    def __init__(self, recorder: Any, official_of: OfficialOf) -> None:
+        self.recorder = recorder
+        self.official_of = official_of
+        self.lock = threading.RLock()  # held from catch-up to save by each personnel batch
+        self.state = PersonnelState()
+        self.position = 0  # last notification id folded
+        self.count = 0  # personnel events folded: the recorder's counter must equal it
+        self._derived: Derived | None = None
+
+    def invalidate(self) -> None:
+        """Forget everything: the next catch-up folds the whole log again (after a failed save)."""
+        with self.lock:
+            self.state = PersonnelState()
+            self.position = 0
+            self.count = 0
+            self._derived = None
+
+    def catch_up(self) -> None:
+        """Fold every personnel event recorded since the last look."""
+        with self.lock:
+            while True:
+                page = self.recorder.select_notifications(
+                    start=self.position or None,
+                    limit=PAGE,
+                    topics=_TOPICS,
+                    inclusive_of_start=self.position == 0,
+                )
+                for notification in page:
+                    apply(self.state, entry_of(notification, self.official_of))
+                    self.count += 1
+                    self._derived = None
+                    self.position = notification.id
+                if len(page) < PAGE:
+                    return
+
+    def apply_pending(self, entry: Entry) -> None:
+        """Apply a statement being recorded now (the batch's later statements must see it)."""
+        apply(self.state, entry)
+        self._derived = None
+
+    def recorded(self, notification_ids: Iterable[int], personnel_events: int) -> None:
+        """The batch was saved: move past its events, already applied."""
+        self.position = max([self.position, *notification_ids])
+        self.count += personnel_events
+
+    def derived(self) -> Derived:
+        """Holdings, probations, penalties, evaluations and terms, from the decisions in effect."""
+        if self._derived is None:
+            decisions = self.state.decisions
+            self._derived = derive(decisions[d] for d in self.state.effect_order)
+        return self._derived
+
+
+def fold_until(
+    recorder: Any, official_of: OfficialOf, last_notification_id: int
+) -> tuple[PersonnelState, Derived]:
+    """The recorded view: the state as the log stood after the given notification."""
+    state = PersonnelState()
+    position: int | None = None
+    while True:
+        page = recorder.select_notifications(
+            start=position,
+            limit=PAGE,
+            stop=last_notification_id,
+            topics=_TOPICS,
+            inclusive_of_start=position is None,
+        )
+        for notification in page:
+            apply(state, entry_of(notification, official_of))
+            position = notification.id
+        if len(page) < PAGE:
+            break
+    return state, derive(state.decisions[d] for d in state.effect_order)
