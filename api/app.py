@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import proofs, rules, statements, tiles
+from api.routes import personnel, proofs, rules, statements, tiles
 from ledger.bootstrap import Ledger
 
 
@@ -37,6 +37,7 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(proofs.router)
     app.include_router(tiles.router)
     app.include_router(rules.router)
+    app.include_router(personnel.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -182,7 +182,13 @@ class LedgerApplication(Application[UUID]):
             raise self._explain_integrity_error(statements, events) from None
         self._cache(batch.pending.values())
         if work is not None and work.events:
-            self.personnel_view.recorded([r.notification.id for r in recordings], work.events)
+            saved = {
+                (str(r.domain_event.originator_id), r.domain_event.originator_version): (
+                    r.notification.id
+                )
+                for r in recordings
+            }
+            self.personnel_view.recorded(saved, work.events)
             for subject in work.erasures:
                 self.vault.erase(subject)  # type: ignore[union-attr]
         ids = {

@@ -23,9 +23,11 @@ from ledger.errors import NotFound
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import NoteError, VerifierKey
+from ledger.personnel.reading import PersonnelReader
 from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
 from ledger.registry import key_id_of
+from ledger.rules.dates import local_date
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings, SettingsError
 from ledger.statement import SignedStatement, signing_message
@@ -61,6 +63,13 @@ class Ledger:
         self.log_public_key = log_public_key
         self._engines = engines
         self.sequences_inline = False  # set when the recorder sequences inside each insert
+        self.personnel = PersonnelReader(
+            app.personnel_view,
+            app.vault,
+            log,
+            app.recorder,
+            lambda: local_date(app.clock()),
+        )
 
     @property
     def origin(self) -> str:

@@ -18,6 +18,7 @@ from ledger.personnel.state import (
     DecisionState,
     FrameworkProposal,
     FrameworkState,
+    HistoryItem,
     InitiativeState,
     Mark,
     OfficialState,
@@ -44,6 +45,7 @@ class Entry:
     aggregate_id: str
     version: int
     outcome: dict[str, Any] = field(default_factory=dict)
+    notification_id: int | None = None  # None for a statement being recorded now
 
     @property
     def record_kind(self) -> str:
@@ -60,7 +62,19 @@ class Entry:
 def apply(state: PersonnelState, entry: Entry) -> None:
     """Change the state as the recorded statement says."""
     FOLDS[entry.type](state, entry)
-    state.marks[(entry.record_kind, entry.record_id)] = Mark(entry.aggregate_id, entry.version)
+    key = (entry.record_kind, entry.record_id)
+    state.marks[key] = Mark(entry.aggregate_id, entry.version)
+    state.history.setdefault(key, []).append(
+        HistoryItem(
+            entry.version,
+            entry.type,
+            entry.time,
+            entry.signer,
+            entry.payload,
+            entry.outcome,
+            entry.notification_id,
+        )
+    )
 
 
 def _day(value: str | None) -> date | None:

@@ -239,6 +239,19 @@ class ConsultationState:
 
 
 @dataclass
+class HistoryItem:
+    """One recorded change of a record: the signed statement's gist and where it is in the log."""
+
+    version: int
+    type: str
+    time: datetime
+    signer: str
+    payload: dict[str, Any]
+    outcome: dict[str, Any]
+    notification_id: int | None  # None until the event is saved
+
+
+@dataclass
 class PersonnelState:
     """Everything recorded about personnel, keyed by record id."""
 
@@ -255,8 +268,9 @@ class PersonnelState:
     consultations: dict[str, ConsultationState] = field(default_factory=dict)
     # Decisions in the order they took effect (approval order): the derivation's input.
     effect_order: list[str] = field(default_factory=list)
-    # Where each record's latest change was recorded, for receipts and history.
+    # Where each record's latest change was recorded, and all its changes.
     marks: dict[tuple[str, str], Mark] = field(default_factory=dict)
+    history: dict[tuple[str, str], list[HistoryItem]] = field(default_factory=dict)
 
     def province_of(self, unit_id: str) -> str | None:
         """The province a unit belongs to (itself for a province)."""

@@ -10,7 +10,7 @@ index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -19,7 +19,7 @@ from ledger.canonical import parse_json
 from ledger.personnel.derive import Derived, derive
 from ledger.personnel.fold import Entry, apply
 from ledger.personnel.record import PERSONNEL_TOPICS
-from ledger.personnel.state import PersonnelState
+from ledger.personnel.state import HistoryItem, PersonnelState
 from ledger.statement import parse_time
 
 PAGE = 1000
@@ -39,6 +39,7 @@ def entry_of(notification: Notification, official_of: OfficialOf) -> Entry:
         aggregate_id=str(notification.originator_id),
         version=notification.originator_version,
         outcome=state.get("outcome") or {},
+        notification_id=notification.id,
     )
 
 
@@ -53,6 +54,7 @@ class PersonnelView:
         self.position = 0  # last notification id folded
         self.count = 0  # personnel events folded: the recorder's counter must equal it
         self._derived: Derived | None = None
+        self._pending: list[tuple[str, HistoryItem]] = []  # changes not yet saved
 
     def invalidate(self) -> None:
         """Forget everything: the next catch-up folds the whole log again (after a failed save)."""
@@ -61,6 +63,7 @@ class PersonnelView:
             self.position = 0
             self.count = 0
             self._derived = None
+            self._pending = []
 
     def catch_up(self) -> None:
         """Fold every personnel event recorded since the last look."""
@@ -84,11 +87,19 @@ class PersonnelView:
         """Apply a statement being recorded now (the batch's later statements must see it)."""
         apply(self.state, entry)
         self._derived = None
+        item = self.state.history[(entry.record_kind, entry.record_id)][-1]
+        self._pending.append((entry.aggregate_id, item))
 
-    def recorded(self, notification_ids: Iterable[int], personnel_events: int) -> None:
-        """The batch was saved: move past its events, already applied."""
-        self.position = max([self.position, *notification_ids])
+    def recorded(self, saved: dict[tuple[str, int], int], personnel_events: int) -> None:
+        """The batch was saved: note where its events are, and move past them.
+
+        `saved` maps (aggregate id, version) of each saved event to its notification id.
+        """
+        self.position = max([self.position, *saved.values()])
         self.count += personnel_events
+        for aggregate_id, item in self._pending:
+            item.notification_id = saved.get((aggregate_id, item.version))
+        self._pending = []
 
     def derived(self) -> Derived:
         """Holdings, probations, penalties, evaluations and terms, from the decisions in effect."""
