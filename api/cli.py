@@ -13,6 +13,7 @@ from pathlib import Path
 
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
+from ledger.personnel import cli as records_cli
 from ledger.rules import cli as rules_cli
 from ledger.settings import Settings, SettingsError
 from ledger.verify import cli as verify_cli
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify_cli.register(sub)
     rules_cli.register(sub)
+    records_cli.register(sub)
     keys_cli.register(sub)
     return parser
 

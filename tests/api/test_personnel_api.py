@@ -157,3 +157,58 @@ def test_bad_reads_get_clear_errors(
     response = client.get(path)
     assert response.status_code == status
     assert response.json()["message_en"]
+
+
+def test_canbo_records_reads_a_data_directory_and_a_server(
+    desk_client: tuple[Desk, TestClient], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from api.cli import main
+
+    desk, _client = desk_client
+    data_dir = str(desk.log.settings.data_dir)
+    assert main(["records", "unit", COMMUNE, "--data-dir", data_dir]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["unit_id"] == COMMUNE and shown["level"] == "commune"
+    assert main(["records", "framework", "QN-leadership", "--history", "--data-dir", data_dir]) == 0
+    history = json.loads(capsys.readouterr().out)["history"]
+    assert [h["type"] for h in history][-1] == "framework.publish"
+    assert main(["records", "official", "NOBODY", "--data-dir", data_dir]) == 1
+    assert "NOBODY" in capsys.readouterr().err
+
+
+def test_canbo_records_reads_a_real_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from api.cli import main
+
+    log = make_log(tmp_path / "data")
+    app = create_app(log.open)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        build_province(Desk(log, app.state.ledger))
+        url = f"http://127.0.0.1:{port}"
+        assert main(["records", "post", f"{COMMUNE}/vice", "--url", url]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["key_position"] is True and shown["holders"] == []
+        assert main(["records", "decision", "NONE", "--url", url]) == 1
+        assert "NONE" in capsys.readouterr().err
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
