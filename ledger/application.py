@@ -191,6 +191,7 @@ class LedgerApplication(Application[UUID]):
             self.personnel_view.recorded(saved, work.events)
             for subject in work.erasures:
                 self.vault.erase(subject)  # type: ignore[union-attr]
+                self.personnel_view.forget_private(subject)
         ids = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
             for r in recordings

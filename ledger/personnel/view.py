@@ -55,6 +55,8 @@ class PersonnelView:
         self.count = 0  # personnel events folded: the recorder's counter must equal it
         self._derived: Derived | None = None
         self._pending: list[tuple[str, HistoryItem]] = []  # changes not yet saved
+        # Personal data opened from the vault, by (subject, commitment); dropped on erasure.
+        self.private_cache: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     def invalidate(self) -> None:
         """Forget everything: the next catch-up folds the whole log again (after a failed save)."""
@@ -76,7 +78,10 @@ class PersonnelView:
                     inclusive_of_start=self.position == 0,
                 )
                 for notification in page:
-                    apply(self.state, entry_of(notification, self.official_of))
+                    entry = entry_of(notification, self.official_of)
+                    apply(self.state, entry)
+                    if entry.type == "official.erase":  # erased by another process
+                        self.forget_private(entry.record_id)
                     self.count += 1
                     self._derived = None
                     self.position = notification.id
@@ -89,6 +94,11 @@ class PersonnelView:
         self._derived = None
         item = self.state.history[(entry.record_kind, entry.record_id)][-1]
         self._pending.append((entry.aggregate_id, item))
+
+    def forget_private(self, subject: str) -> None:
+        """Drop cached personal data of an erased subject."""
+        for key in [k for k in self.private_cache if k[0] == subject]:
+            del self.private_cache[key]
 
     def recorded(self, saved: dict[tuple[str, int], int], personnel_events: int) -> None:
         """The batch was saved: note where its events are, and move past them.

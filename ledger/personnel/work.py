@@ -34,7 +34,7 @@ class PersonnelWork:
     events: int = 0
     seals: list[tuple[str, str, bytes]] = field(default_factory=list)
     erasures: list[str] = field(default_factory=list)
-    _private_cache: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
+    _sealing: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     @property
     def state(self) -> PersonnelState:
@@ -48,14 +48,17 @@ class PersonnelWork:
     def seal_later(self, subject: str, commitment: str, data: dict[str, Any]) -> None:
         """Seal personal data once the batch is saved."""
         self.seals.append((subject, commitment, sealed_bytes(data)))
-        self._private_cache[(subject, commitment)] = data
+        self._sealing[(subject, commitment)] = data
 
     def private_of(self, subject: str, commitment: str) -> dict[str, Any] | None:
         """Personal data from the vault (or sealed by this batch), None if erased."""
         key = (subject, commitment)
-        if key not in self._private_cache:
-            self._private_cache[key] = unsealed(self.vault.open(subject, commitment))
-        return self._private_cache[key]
+        if key in self._sealing:
+            return self._sealing[key]
+        cache = self.view.private_cache  # kept across batches: sealed data never changes
+        if key not in cache:
+            cache[key] = unsealed(self.vault.open(subject, commitment))
+        return cache[key]
 
     def rules_state(self, unit: str, group: TitleGroup | None) -> State:
         """What the rules read for a decision of this unit and title group."""

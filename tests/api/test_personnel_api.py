@@ -212,3 +212,10 @@ def test_canbo_records_reads_a_real_server(
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_statement_types_are_served(desk_client: tuple[Desk, TestClient]) -> None:
+    _desk, client = desk_client
+    types = {t["type"]: t for t in client.get("/v1/statement-types").json()}
+    assert {"decision.propose", "framework.publish", "consultation.answer"} <= set(types)
+    assert types["decision.release"]["roles"] == ["inspector"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import LogFixture, make_log
+from tests.conftest import LogFixture
 from tests.ledger.personnel.desk import Desk
 
 PROVINCE = "QN"
@@ -152,9 +152,9 @@ def build_province(desk: Desk) -> None:
 
 
 @pytest.fixture
-def desk(tmp_path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
-    """An embedded log holding the small province."""
-    log: LogFixture = make_log(tmp_path / "data")
+def desk(any_log: LogFixture) -> Iterator[Desk]:
+    """A log holding the small province, on SQLite and on PostgreSQL."""
+    log = any_log
     ledger = log.open()
     d = Desk(log, ledger)
     build_province(d)
