@@ -190,3 +190,15 @@ def test_the_statement_types_are_published(desk: Desk) -> None:
     assert table["decision.annul"]["roles"] == ["inspector"]
     assert table["official.register"]["personal_data"] is True
     assert table["framework.approve"]["payload"]["proposal"]["required"] is True
+
+
+def test_the_statement_types_reference_is_current() -> None:
+    from pathlib import Path
+
+    from ledger.personnel.docs import statement_types_markdown
+
+    written = Path(__file__).parents[3] / "docs" / "statement-types.md"
+    assert written.read_text(encoding="utf-8") == statement_types_markdown(), (
+        "docs/statement-types.md is stale: python -m ledger.personnel.docs > "
+        "docs/statement-types.md"
+    )
