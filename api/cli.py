@@ -1,4 +1,4 @@
-"""The `canbo` command: init, serve, demo, sequencer, verify and keys."""
+"""The `canbo` command: init, serve, demo, sequencer, verify, witness and keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from api import witness_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.rules import cli as rules_cli
@@ -217,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     seq.set_defaults(func=cmd_sequencer)
 
     verify_cli.register(sub)
+    witness_cli.register(sub)
     rules_cli.register(sub)
     keys_cli.register(sub)
     return parser
