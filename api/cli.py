@@ -110,8 +110,10 @@ def _print_urls(host: str, port: int) -> None:
 
 def cmd_sequencer(args: argparse.Namespace) -> int:
     """Run the sequencer (PostgreSQL deployments: a separate process, one leader at a time)."""
+    from keys.ed25519 import ED25519
     from ledger.bootstrap import make_engines, make_sequencer, open_ledger
     from ledger.sequencer_service import run_sequencer
+    from ledger.witness.submitter import start_witnessing
 
     settings = Settings.load(args.data_dir)
     ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
@@ -125,9 +127,13 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    # The process that signs checkpoints sends them to the witnesses, in the background.
+    submitter = start_witnessing(settings.witnesses, ledger.log, ED25519)
     try:
         run_sequencer(sequencer, writer, stop, poll_interval=args.poll_interval)
     finally:
+        if submitter is not None:
+            submitter.stop()
         writer.dispose()
         ledger.close()
     return 0

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from keys.ed25519 import Ed25519SigningKey
 from ledger.checkpoint import Checkpoint, sign_checkpoint
 from ledger.merkle import consistency_proof, leaf_hash, root_from_leaf_hashes
 from ledger.note import ALG_COSIGNATURE_V1, VerifierKey
 from ledger.witness.config import OverseenLog, WitnessConfig
+from ledger.witness.log_config import LogWitness
 from ledger.witness.protocol import format_add_checkpoint
 from ledger.witness.store import WitnessStore, make_engine
 from ledger.witness.witness import Witness
@@ -105,3 +109,39 @@ def make_witness(
         ED25519,
         clock or StepClock(),
     )
+
+
+class WitnessNetwork:
+    """In-process witness servers by host name; a host marked down refuses connections."""
+
+    def __init__(self) -> None:
+        self.clients: dict[str, Any] = {}
+        self.down: set[str] = set()
+        self.requests: list[tuple[str, bytes]] = []
+
+    def add(self, host: str, witness: Witness) -> LogWitness:
+        """Serve witness at http://host; return the log's configuration entry for it."""
+        from fastapi.testclient import TestClient
+
+        from api.witness_app import create_witness_app
+
+        client = TestClient(create_witness_app(lambda: witness, close_on_shutdown=False))
+        client.__enter__()  # runs the lifespan, which opens the witness
+        self.clients[host] = client
+        return LogWitness(f"http://{host}", witness.verifier_key.format())
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        self.requests.append((host, request.content))
+        if host in self.down or host not in self.clients:
+            raise httpx.ConnectError(f"connection refused by {host}", request=request)
+        answer = self.clients[host].post(request.url.path, content=request.content)
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+    def http(self) -> httpx.Client:
+        """An HTTP client whose requests reach these witnesses."""
+        return httpx.Client(transport=httpx.MockTransport(self._handle))
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.__exit__(None, None, None)
