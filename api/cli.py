@@ -92,9 +92,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     else:
         print(f"demo: reusing the log in {data_dir}")
-    settings = Settings.load(data_dir)
+    settings = _start_demo_witness(Settings.load(data_dir), args.host, args.witness_port)
     _serve(settings, args.host, args.port, None)
     return 0
+
+
+def _start_demo_witness(settings: Settings, host: str, port: int) -> Settings:
+    """Run the province witness beside the demo log; the log sends it every checkpoint."""
+    from ledger.bootstrap import open_ledger
+    from ops.demo.witness import ensure_demo_witness, serve_demo_witness
+
+    url = f"http://{host}:{port}"
+    ledger = open_ledger(settings)
+    try:
+        settings = ensure_demo_witness(settings, ledger, url)
+    finally:
+        ledger.close()
+    serve_demo_witness(settings, host, port)
+    vkey = settings.witnesses[0].vkey
+    print(f"demo: province witness {vkey} at {url}")
+    print(f"demo: verify with its cosignature: canbo verify --url URL --witness '{vkey}'")
+    return settings
 
 
 def _print_urls(host: str, port: int) -> None:
@@ -104,6 +122,7 @@ def _print_urls(host: str, port: int) -> None:
     print(f"  {base}/log/checkpoint        the latest signed checkpoint")
     print(f"  {base}/v1/log/vkey           the log's verifier key")
     print(f"  {base}/v1/log/entries/0      the genesis entry")
+    print(f"  {base}/v1/log/witnesses      the log's witnesses and their keys")
     print(f"verify it: canbo verify --url {base}")
     sys.stdout.flush()
 
@@ -210,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(demo, "demo-data")
     server(demo)
     demo.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    demo.add_argument(
+        "--witness-port",
+        type=int,
+        default=DEFAULT_PORT + 1,
+        help=f"port of the demo's province witness (default {DEFAULT_PORT + 1})",
+    )
     demo.set_defaults(func=cmd_demo)
 
     mig = sub.add_parser("migrate", help="bring the database schema up to date")

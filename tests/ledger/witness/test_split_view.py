@@ -147,7 +147,7 @@ def test_a_verifier_holding_cosigned_checkpoints_of_both_histories_detects_the_f
     with pytest.raises(ForkDetected, match="does not extend its checkpoint at size 2"):
         check_one_history(seen_a, later_b.note, ledger_a.verifier_key, ED25519, proof)
     # canbo verify against B's server, holding A's cosigned checkpoint, fails too.
-    with TestClient(create_app(split.open)) as client:
+    with TestClient(create_app(lambda: split.open(sequence_in_process=False))) as client:
         result = verify_log(
             url="http://testserver",
             http_client=client,
