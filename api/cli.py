@@ -132,7 +132,7 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     from keys.ed25519 import ED25519
     from ledger.bootstrap import make_engines, make_sequencer, open_ledger
     from ledger.sequencer_service import run_sequencer
-    from ledger.witness.submitter import start_witnessing
+    from ledger.witness.submitter import WitnessSubmitter, start_witnessing
 
     settings = Settings.load(args.data_dir)
     ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
@@ -146,12 +146,23 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    # The process that signs checkpoints sends them to the witnesses, in the background.
-    submitter = start_witnessing(settings.witnesses, ledger.log, ED25519)
+    # The leader, which signs the checkpoints, sends them to the witnesses (a standby does not).
+    submitters: list[WitnessSubmitter] = []
+
+    def start_witnessing_as_leader() -> None:
+        submitter = start_witnessing(settings.witnesses, ledger.log, ED25519)
+        submitters.extend([submitter] if submitter is not None else [])
+
     try:
-        run_sequencer(sequencer, writer, stop, poll_interval=args.poll_interval)
+        run_sequencer(
+            sequencer,
+            writer,
+            stop,
+            poll_interval=args.poll_interval,
+            on_lead=start_witnessing_as_leader,
+        )
     finally:
-        if submitter is not None:
+        for submitter in submitters:
             submitter.stop()
         writer.dispose()
         ledger.close()
