@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import personnel, proofs, rules, statements, tiles
+from api.routes import personnel, proofs, rules, statements, tiles, witnesses
+from keys.ed25519 import ED25519
 from ledger.bootstrap import Ledger
+from ledger.witness.submitter import start_witnessing
 
 
 def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = True) -> FastAPI:
@@ -18,12 +20,19 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ledger = open_ledger()
+        app.state.ledger = ledger = open_ledger()
+        # The process that signs checkpoints sends them to the witnesses.
+        submitter = None
+        if ledger.sequencer is not None:
+            submitter = start_witnessing(ledger.settings.witnesses, ledger.log, ED25519)
+        app.state.witnessing = submitter
         try:
             yield
         finally:
+            if submitter is not None:
+                submitter.stop()
             if close_on_shutdown:
-                app.state.ledger.close()
+                ledger.close()
 
     app = FastAPI(
         title="canbo-ledger",
@@ -38,6 +47,7 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(tiles.router)
     app.include_router(rules.router)
     app.include_router(personnel.router)
+    app.include_router(witnesses.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -1,4 +1,4 @@
-"""The `canbo` command: init, serve, demo, sequencer, verify and keys."""
+"""The `canbo` command: init, serve, demo, sequencer, verify, witness and keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from api import witness_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.personnel import cli as records_cli
@@ -92,9 +93,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     else:
         print(f"demo: reusing the log in {data_dir}")
-    settings = Settings.load(data_dir)
+    settings = _start_demo_witness(Settings.load(data_dir), args.host, args.witness_port)
     _serve(settings, args.host, args.port, None)
     return 0
+
+
+def _start_demo_witness(settings: Settings, host: str, port: int) -> Settings:
+    """Run the province witness beside the demo log; the log sends it every checkpoint."""
+    from ledger.bootstrap import open_ledger
+    from ops.demo.witness import ensure_demo_witness, serve_demo_witness
+
+    url = f"http://{host}:{port}"
+    ledger = open_ledger(settings)
+    try:
+        settings = ensure_demo_witness(settings, ledger, url)
+    finally:
+        ledger.close()
+    serve_demo_witness(settings, host, port)
+    vkey = settings.witnesses[0].vkey
+    print(f"demo: province witness {vkey} at {url}")
+    print(f"demo: verify with its cosignature: canbo verify --url URL --witness '{vkey}'")
+    return settings
 
 
 def _print_urls(host: str, port: int) -> None:
@@ -104,14 +123,17 @@ def _print_urls(host: str, port: int) -> None:
     print(f"  {base}/log/checkpoint        the latest signed checkpoint")
     print(f"  {base}/v1/log/vkey           the log's verifier key")
     print(f"  {base}/v1/log/entries/0      the genesis entry")
+    print(f"  {base}/v1/log/witnesses      the log's witnesses and their keys")
     print(f"verify it: canbo verify --url {base}")
     sys.stdout.flush()
 
 
 def cmd_sequencer(args: argparse.Namespace) -> int:
     """Run the sequencer (PostgreSQL deployments: a separate process, one leader at a time)."""
+    from keys.ed25519 import ED25519
     from ledger.bootstrap import make_engines, make_sequencer, open_ledger
     from ledger.sequencer_service import run_sequencer
+    from ledger.witness.submitter import WitnessSubmitter, start_witnessing
 
     settings = Settings.load(args.data_dir)
     ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
@@ -125,9 +147,24 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    # The leader, which signs the checkpoints, sends them to the witnesses (a standby does not).
+    submitters: list[WitnessSubmitter] = []
+
+    def start_witnessing_as_leader() -> None:
+        submitter = start_witnessing(settings.witnesses, ledger.log, ED25519)
+        submitters.extend([submitter] if submitter is not None else [])
+
     try:
-        run_sequencer(sequencer, writer, stop, poll_interval=args.poll_interval)
+        run_sequencer(
+            sequencer,
+            writer,
+            stop,
+            poll_interval=args.poll_interval,
+            on_lead=start_witnessing_as_leader,
+        )
     finally:
+        for submitter in submitters:
+            submitter.stop()
         writer.dispose()
         ledger.close()
     return 0
@@ -204,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(demo, "demo-data")
     server(demo)
     demo.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    demo.add_argument(
+        "--witness-port",
+        type=int,
+        default=DEFAULT_PORT + 1,
+        help=f"port of the demo's province witness (default {DEFAULT_PORT + 1})",
+    )
     demo.set_defaults(func=cmd_demo)
 
     mig = sub.add_parser("migrate", help="bring the database schema up to date")
@@ -218,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     seq.set_defaults(func=cmd_sequencer)
 
     verify_cli.register(sub)
+    witness_cli.register(sub)
     rules_cli.register(sub)
     records_cli.register(sub)
     keys_cli.register(sub)

@@ -57,3 +57,18 @@ log_state = Table(
     Column("root", LargeBinary, nullable=False),
     Column("checkpoint", Text, nullable=False),
 )
+
+# Per witness of this log (ledger.json "witnesses"), keyed by its vkey: the size the witness
+# holds (the next add-checkpoint's old size) and the latest checkpoint it cosigned, with its
+# cosignature line. The published checkpoint is the largest cosigned one with every
+# cosignature on it (ledger/witness/cosignatures.py).
+log_witnesses = Table(
+    "log_witnesses",
+    metadata,
+    Column("witness", Text, primary_key=True),
+    Column("known_size", BigInteger, nullable=False),
+    Column("cosigned_size", BigInteger, nullable=True),
+    Column("checkpoint", Text, nullable=True),
+    Column("cosignature", Text, nullable=True),
+    Column("updated_at", BigInteger, nullable=False),
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, text
@@ -50,13 +50,24 @@ def leadership(engine: Engine, stop: threading.Event, poll: float = 1.0) -> Iter
 
 
 def run_sequencer(
-    sequencer: Sequencer, engine: Engine, stop: threading.Event, *, poll_interval: float = 0.1
+    sequencer: Sequencer,
+    engine: Engine,
+    stop: threading.Event,
+    *,
+    poll_interval: float = 0.1,
+    on_lead: Callable[[], None] | None = None,
 ) -> None:
-    """Sequence new events until stop is set (idle polling every poll_interval seconds)."""
+    """Sequence new events until stop is set (idle polling every poll_interval seconds).
+
+    on_lead runs once this process leads (it starts what only the leader may do, such as
+    sending checkpoints to the witnesses).
+    """
     with leadership(engine, stop) as leader:
         if not leader:
             return
         log.info("sequencer leading")
+        if on_lead is not None:
+            on_lead()
         while not stop.is_set():
             started = time.monotonic()
             added = sequencer.run_once()

@@ -12,7 +12,11 @@ import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from ledger.witness.config import WitnessConfigError
+from ledger.witness.log_config import LogWitness, parse_log_witnesses
 
 CONFIG_FILE = "ledger.json"
 SQLITE_FILE = "ledger.sqlite3"
@@ -36,8 +40,15 @@ class Settings:
     unencrypted_keys: bool = False
     max_clock_skew_seconds: int = 300
     sequencer_batch_size: int = 1000
+    # The witnesses every new checkpoint is sent to (ledger/witness/log_config.py).
+    witnesses: tuple[LogWitness, ...] = ()
 
     def __post_init__(self) -> None:
+        try:
+            witnesses: Any = parse_log_witnesses(self.witnesses)
+        except WitnessConfigError as exc:
+            raise SettingsError(f"witnesses: {exc}") from None
+        object.__setattr__(self, "witnesses", witnesses)  # JSON lists become LogWitness tuples
         if not 1 <= self.max_clock_skew_seconds <= MAX_CLOCK_SKEW_SECONDS:
             raise SettingsError(
                 f"max_clock_skew_seconds must be between 1 and {MAX_CLOCK_SKEW_SECONDS} "

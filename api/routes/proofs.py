@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from api.deps import LedgerDep
+from api.routes.witnesses import served_checkpoint
 from ledger.errors import NotFound
 from ledger.merkle import leaf_hash
 
@@ -44,11 +45,12 @@ class Entry(BaseModel):
 
 
 class Checkpoint(BaseModel):
-    """The latest checkpoint: size, root (base64) and the signed note."""
+    """The latest checkpoint: size, root (base64), the signed note and who cosigned it."""
 
     size: int
     root: str
     checkpoint: str
+    cosigned_by: list[str] = []  # witness vkeys whose cosignature lines are on the note
 
 
 def _b64(raw: bytes) -> str:
@@ -94,6 +96,11 @@ def vkey(ledger: LedgerDep) -> PlainTextResponse:
 
 @router.get("/checkpoint", response_model=Checkpoint)
 def checkpoint(ledger: LedgerDep) -> Checkpoint:
-    """The latest checkpoint as JSON."""
-    head = ledger.log.require_head()
-    return Checkpoint(size=head.size, root=_b64(head.root), checkpoint=head.checkpoint)
+    """The latest checkpoint as JSON (cosigned, if the log has witnesses)."""
+    served = served_checkpoint(ledger)
+    return Checkpoint(
+        size=served.size,
+        root=_b64(served.root),
+        checkpoint=served.note,
+        cosigned_by=list(served.cosigners),
+    )

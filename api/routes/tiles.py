@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import LedgerDep
+from api.routes.witnesses import served_checkpoint
 from ledger.errors import NotFound
 from ledger.tiles import TILE_WIDTH, TilePathError, parse_tile_path
 
@@ -20,10 +21,10 @@ SHORT = "public, max-age=5"
 
 @router.get("/checkpoint", response_class=PlainTextResponse, summary="Latest signed checkpoint")
 def checkpoint(ledger: LedgerDep) -> PlainTextResponse:
-    """The latest checkpoint, a C2SP signed note."""
-    head = ledger.log.require_head()
+    """The latest checkpoint, a C2SP signed note (cosigned, if the log has witnesses)."""
+    served = served_checkpoint(ledger)
     return PlainTextResponse(
-        head.checkpoint, headers={"Cache-Control": "no-cache"}, media_type="text/plain"
+        served.note, headers={"Cache-Control": "no-cache"}, media_type="text/plain"
     )
 
 

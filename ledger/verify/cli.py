@@ -11,6 +11,7 @@ from typing import Any
 from ledger.verify.report import ProgressPrinter
 from ledger.verify.runner import DEFAULT_NONCE_WINDOW, DEFAULT_WORKERS, verify_log
 from ledger.verify.sources import SourceError
+from ledger.witness.policy import PolicyError, WitnessPolicy
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -50,6 +51,19 @@ def register(subparsers: Any) -> None:
         default=int(DEFAULT_NONCE_WINDOW.total_seconds()),
         help="allowed gap between a statement's time and its recording (default 3600)",
     )
+    parser.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        metavar="VKEY",
+        help="a trusted witness's cosignature key (type 0x04); repeat for each witness",
+    )
+    parser.add_argument(
+        "--witness-threshold",
+        type=_positive,
+        metavar="K",
+        help="how many of the --witness keys must have cosigned the checkpoint (default: all)",
+    )
     parser.add_argument("--progress", action="store_true", help="report progress on stderr")
     parser.add_argument("--quiet", action="store_true", help="print only failures and warnings")
     parser.set_defaults(func=run)
@@ -76,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         if args.vkey_file is not None:
             vkey = _read_text(args.vkey_file, "verifier key file")
         earlier = _read_text(args.checkpoint, "checkpoint file") if args.checkpoint else None
+        policy = _witness_policy(args.witness, args.witness_threshold)
         show_progress = not args.quiet and (args.progress or sys.stderr.isatty())
         result = verify_log(
             data_dir=args.data_dir,
@@ -85,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             nonce_window=timedelta(seconds=args.nonce_window_seconds),
             progress=ProgressPrinter() if show_progress else None,
+            witness_policy=policy,
         )
     except SourceError as exc:
         print(f"canbo verify: {exc}", file=sys.stderr)
@@ -99,6 +115,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"note: {note}")
         print(result.summary())
     return EXIT_OK
+
+
+def _witness_policy(vkeys: list[str], threshold: int | None) -> WitnessPolicy | None:
+    if not vkeys:
+        if threshold is not None:
+            raise SourceError("--witness-threshold needs the witnesses: give --witness VKEY")
+        return None
+    try:
+        return WitnessPolicy.parse(vkeys, threshold)
+    except PolicyError as exc:
+        raise SourceError(f"witness policy: {exc}") from None
 
 
 def _read_text(path: Path, what: str) -> str:

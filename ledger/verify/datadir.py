@@ -5,7 +5,7 @@ store and the log agree: leaf i is the i-th stored event, in notification order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, select
@@ -21,13 +21,19 @@ from ledger.tiles import HASH_SIZE
 from ledger.verify.eventstore import EventReader, EventStoreError
 from ledger.verify.report import Failure
 from ledger.verify.sources import Chunk, Head, SourceError
+from ledger.witness.cosignatures import CosignatureStore
 
 
 class DataDirSource:
     """A log's data directory: the event store through eventsourcing, the log tables by SQL."""
 
-    def __init__(self, data_dir: Path) -> None:
-        """Open the database of data_dir (nothing is written to it)."""
+    def __init__(self, data_dir: Path, witnessed: Sequence[VerifierKey] | None = None) -> None:
+        """Open the database of data_dir (nothing is written to it).
+
+        With witnessed keys, the head is the log's published checkpoint: the largest one these
+        witnesses cosigned, with their lines (ledger/witness/cosignatures.py).
+        """
+        self.witnessed = witnessed
         try:
             self.settings = Settings.load(data_dir)
         except SettingsError as exc:
@@ -54,7 +60,12 @@ class DataDirSource:
             raise SourceError(f"cannot read the log key: {exc}") from None
 
     def head(self) -> Head:
-        """log_state's checkpoint, size and root."""
+        """log_state's checkpoint, size and root (or the published cosigned checkpoint)."""
+        if self.witnessed is not None:
+            return self._published_head(self.witnessed)
+        return self._state_head()
+
+    def _state_head(self) -> Head:
         try:
             with self.engine.connect() as conn:
                 row = conn.execute(select(log_state).where(log_state.c.id == 1)).first()
@@ -63,6 +74,15 @@ class DataDirSource:
         if row is None:
             raise SourceError("the log has no checkpoint yet (nothing sequenced)")
         return Head(row.checkpoint, int(row.size), bytes(row.root))
+
+    def _published_head(self, witnesses: Sequence[VerifierKey]) -> Head:
+        try:
+            published = CosignatureStore(self.engine).published(witnesses)
+        except SQLAlchemyError as exc:
+            raise SourceError(f"cannot read the log's cosignatures: {exc}") from None
+        if published is None:
+            raise SourceError("no checkpoint of the log is cosigned by the given witnesses")
+        return Head(published.note)
 
     def tile(self, level: int, index: int, width: int) -> bytes:
         """The stored tile, cut to width (it may have grown since the checkpoint)."""
@@ -122,7 +142,7 @@ class DataDirSource:
 
     def finish(self, cp: Checkpoint) -> tuple[list[str], Failure | None]:
         """The tracking position is the last leaf's event; count events not yet sequenced."""
-        head = self.head()
+        head = self._state_head()
         failure = None
         if head.size == cp.size and cp.size and self._position() != self._last_id:
             failure = Failure(

@@ -22,6 +22,7 @@ from ledger.verify.report import Failure, VerifyResult, b64, leaf_failure
 from ledger.verify.sources import Chunk, LogSource, SourceError, ids_failure
 from ledger.verify.tree import TreeCheck
 from ledger.verify.workers import FactPipeline, Task, WorkerError
+from ledger.witness.policy import NotEnoughCosignatures, WitnessPolicy
 
 if TYPE_CHECKING:
     import httpx
@@ -49,8 +50,13 @@ def verify_log(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
     http_client: httpx.Client | None = None,
+    witness_policy: WitnessPolicy | None = None,
 ) -> VerifyResult:
-    """Verify a whole log from a data directory or a server URL; SourceError if unreadable."""
+    """Verify a whole log from a data directory or a server URL; SourceError if unreadable.
+
+    With a witness policy the checkpoint must carry k of its n cosignatures; from a data
+    directory, the checkpoint verified is then the log's published (cosigned) one.
+    """
     if (data_dir is None) == (url is None):
         raise SourceError("give exactly one of a data directory or a server URL")
     trusted = _parse_vkey(vkey) if vkey is not None else None
@@ -65,7 +71,9 @@ def verify_log(
         if data_dir is not None:
             from ledger.verify.datadir import DataDirSource
 
-            source = DataDirSource(data_dir)
+            source = DataDirSource(
+                data_dir, witnessed=witness_policy.witnesses if witness_policy else None
+            )
             stack.callback(source.close)
         else:
             from ledger.verify.http import HttpSource
@@ -87,6 +95,7 @@ def verify_log(
             chunk_size=chunk_size,
             progress=progress,
             pipeline=pipeline,
+            witness_policy=witness_policy,
         )
     result.warnings[:0] = warnings
     return result
@@ -118,6 +127,7 @@ def verify_source(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
     pipeline: FactPipeline | None = None,
+    witness_policy: WitnessPolicy | None = None,
 ) -> VerifyResult:
     """Verify the log behind source, trusting log_key (its name is the log's origin).
 
@@ -130,6 +140,8 @@ def verify_source(
     result = VerifyResult()
     head = source.head()
     cp, failure = _open("checkpoint", head.note, log_key)
+    if failure is None and witness_policy is not None:
+        failure = _check_cosignatures(head.note, witness_policy, result)
     earlier: Checkpoint | None = None
     if failure is None and earlier_checkpoint is not None:
         earlier, failure = _open("earlier checkpoint", earlier_checkpoint, log_key)
@@ -175,6 +187,18 @@ def _open(what: str, note: str, key: VerifierKey) -> tuple[Checkpoint | None, Fa
         return open_checkpoint(note, key, ED25519, origin=key.name), None
     except (NoteError, CheckpointError, ValueError) as exc:
         return None, Failure(what, f"not a checkpoint signed by {key.format()}: {exc}")
+
+
+def _check_cosignatures(note: str, policy: WitnessPolicy, result: VerifyResult) -> Failure | None:
+    try:
+        names = policy.check(note, ED25519)
+    except NotEnoughCosignatures as exc:
+        return Failure("checkpoint", f"not trusted under the witness policy: {exc}")
+    result.notes.append(
+        f"checkpoint cosigned by {len(names)} of {len(policy.witnesses)} trusted witnesses "
+        f"({', '.join(names)}; {policy.threshold} required)"
+    )
+    return None
 
 
 def _check_head(
