@@ -27,7 +27,7 @@ def statement_types_markdown() -> str:
         lines += ["", f"## `{kind.type}`", "", kind.summary + ".", ""]
         if kind.private:
             lines += [
-                "Carries personal data beside the statement (`\"private\"` in the request "
+                'Carries personal data beside the statement (`"private"` in the request '
                 "body), committed to by `private_sha256`.",
                 "",
             ]
