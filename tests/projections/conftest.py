@@ -26,7 +26,8 @@ def dump(models: ReadModels) -> dict[str, list[str]]:
             if table is projection_positions:
                 continue
             rows = conn.execute(select(table)).mappings()
-            tables[table.name] = sorted(json.dumps(dict(r), sort_keys=True) for r in rows)
+            text = (json.dumps(dict(r), sort_keys=True, ensure_ascii=False) for r in rows)
+            tables[table.name] = sorted(text)
     return tables
 
 
