@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import personnel, proofs, rules, statements, tiles, witnesses
+from api.routes import personnel, proofs, report_pages, reports, rules, statements, tiles, witnesses
 from keys.ed25519 import ED25519
 from ledger.bootstrap import Ledger
 from ledger.witness.submitter import start_witnessing
@@ -48,6 +48,8 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(rules.router)
     app.include_router(personnel.router)
     app.include_router(witnesses.router)
+    app.include_router(reports.router)
+    app.include_router(report_pages.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -15,6 +15,7 @@ from api import witness_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.personnel import cli as records_cli
+from ledger.reports import cli as report_cli
 from ledger.rules import cli as rules_cli
 from ledger.settings import Settings, SettingsError
 from ledger.verify import cli as verify_cli
@@ -264,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     witness_cli.register(sub)
     rules_cli.register(sub)
     records_cli.register(sub)
+    report_cli.register(sub)
     keys_cli.register(sub)
     return parser
 

@@ -28,6 +28,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_rule_parameter": 422,
     "rule_blocked": 422,
     "quorum_not_reached": 422,
+    "rate_limited": 429,
     "clock_skew": 422,
     "bad_signature": 401,
     "unknown_key": 401,

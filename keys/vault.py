@@ -49,6 +49,12 @@ _data = Table(
     Column("nonce", LargeBinary, nullable=False),
     Column("ciphertext", LargeBinary, nullable=False),
 )
+_receipts = Table(
+    "report_receipts",
+    _metadata,
+    Column("locator", String(64), primary_key=True),  # Argon2id of the receipt code, hex
+    Column("report_id", String(200), nullable=False),
+)
 _secrets = Table(
     "vault_secrets",
     _metadata,
@@ -153,6 +159,19 @@ class Vault:
         except IntegrityError:
             pass  # another process made it first: use theirs
         return self.secret(name)
+
+    def put_receipt(self, locator: str, report_id: str) -> None:
+        """Remember which report a receipt code's hash stands for."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(_receipts).values(locator=locator, report_id=report_id))
+
+    def find_receipt(self, locator: str) -> str | None:
+        """The report a receipt code's hash stands for, if any."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(_receipts.c.report_id).where(_receipts.c.locator == locator)
+            ).first()
+        return str(found.report_id) if found is not None else None
 
     def blind_index(self, value: str) -> str:
         """A keyed index of a value (an official id), so rules can match it without knowing it."""

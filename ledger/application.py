@@ -28,7 +28,7 @@ from ledger.handlers import HANDLERS, Verified
 from ledger.personnel.view import PersonnelView
 from ledger.personnel.work import PersonnelWork
 from ledger.precheck import BatchPrechecker
-from ledger.protocols import PersonalDataVault, SignatureVerifier
+from ledger.protocols import PersonalDataVault, SealingKeys, SignatureVerifier
 from ledger.recorders import StaleKeyRecord, StalePersonnelState
 from ledger.registry import KeyRecord, authenticate, key_id_of
 from ledger.statement import SignedStatement
@@ -68,6 +68,7 @@ class LedgerApplication(Application[UUID]):
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         max_clock_skew: timedelta = timedelta(minutes=5),
         vault: PersonalDataVault | None = None,
+        sealing: SealingKeys | None = None,
     ) -> None:
         super().__init__(env=env)
         self.origin = origin
@@ -78,6 +79,7 @@ class LedgerApplication(Application[UUID]):
         self.max_clock_skew = max_clock_skew
         self.prechecker = BatchPrechecker(verifier)
         self.vault = vault
+        self.sealing = sealing
         self.personnel_view = PersonnelView(self.recorder, self.official_of_key)
         self._officials_by_key: dict[str, str] = {}
         # Cached aggregates are not brought up to date on each read: key records read from the
@@ -275,7 +277,8 @@ class _Batch:
             except BaseException:
                 view.lock.release()
                 raise
-            self.work = PersonnelWork(view, vault, view.count)
+            assert self.app.sealing is not None, "a ledger with a vault has report keys too"
+            self.work = PersonnelWork(view, vault, self.app.sealing, view.count)
         return self.work
 
     @property

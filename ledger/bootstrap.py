@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, public_key_path, read_private_key, read_public_key
+from keys.sealing import ReportKeys
 from keys.vault import Vault
 from ledger import migrate
 from ledger.application import Accepted, LedgerApplication
@@ -27,6 +28,7 @@ from ledger.personnel.reading import PersonnelReader
 from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
 from ledger.registry import key_id_of
+from ledger.reports.desk import ReportDesk
 from ledger.rules.dates import local_date
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings, SettingsError
@@ -70,6 +72,7 @@ class Ledger:
             app.recorder,
             lambda: local_date(app.clock()),
         )
+        self.reports = ReportDesk(self)
 
     @property
     def origin(self) -> str:
@@ -257,6 +260,7 @@ def open_ledger(
     log_public_key, _label = read_public_key(
         public_key_path(settings.data_dir / settings.log_key_file)
     )
+    vault = open_vault(settings)
     app = LedgerApplication(
         settings.eventsourcing_env(create_table=create_tables),
         origin=settings.origin,
@@ -264,7 +268,8 @@ def open_ledger(
         verifier=ED25519,
         clock=clock or (lambda: datetime.now(UTC)),
         max_clock_skew=timedelta(seconds=settings.max_clock_skew_seconds),
-        vault=open_vault(settings),
+        vault=vault,
+        sealing=ReportKeys(vault.secret),
     )
     reader, writer = make_engines(settings)
     if create_tables:

@@ -11,12 +11,35 @@ from pathlib import Path
 
 from keys.ed25519 import Ed25519SigningKey
 from keys.keyfile import public_key_path, write_private_key, write_public_key
-from ledger.bootstrap import open_ledger
+from ledger.bootstrap import Ledger, open_ledger
 from ledger.client import make_statement
+from ledger.protocols import Signer
 from ledger.settings import CONFIG_FILE, Settings, SettingsError
 from ledger.statement import format_time
 
 REGISTRAR_KEY_FILE = "keys/registrar.key"
+INTAKE_OFFICIAL_ID = "intake-desk"
+
+
+def enable_report_intake(ledger: Ledger, registrar: Signer, now: datetime) -> str:
+    """Enrol the server's custodial intake key (role intake), signed by a registrar."""
+    assert ledger.app.sealing is not None
+    intake = ledger.app.sealing.intake_signer
+    statement = make_statement(
+        "key.enrol",
+        {
+            "public_key": base64.b64encode(intake.public_key).decode(),
+            "official_id": INTAKE_OFFICIAL_ID,
+            "role": "intake",
+            "unit_scope": "*",
+            "valid_from": format_time(now.replace(microsecond=0)),
+        },
+        registrar,
+        origin=ledger.origin,
+        time=now,
+    )
+    ledger.submit([statement])
+    return statement.statement.signer
 
 
 @dataclass(frozen=True)
@@ -38,8 +61,13 @@ def init_data_dir(
     unencrypted_keys: bool = False,
     registrar_official_id: str = "registrar",
     clock: Callable[[], datetime] | None = None,
+    enable_reports: bool = True,
 ) -> InitResult:
-    """Create a new log: log key, first registrar key, tables, and the genesis enrolment."""
+    """Create a new log: log key, first registrar key, tables, and the genesis enrolment.
+
+    With `enable_reports`, the registrar also enrols the server's custodial intake key, which
+    signs anonymous reports (leaf 1).
+    """
     if (data_dir / CONFIG_FILE).exists():
         raise SettingsError(f"{data_dir} already holds a log ({CONFIG_FILE} exists)")
     (data_dir / "keys").mkdir(parents=True, exist_ok=True)
@@ -75,6 +103,8 @@ def init_data_dir(
             time=now,
         )
         ledger.submit([genesis])
+        if enable_reports:
+            enable_report_intake(ledger, registrar_key, now)
         return InitResult(
             settings=settings,
             verifier_key=ledger.verifier_key.format(),

@@ -48,3 +48,56 @@ class PersonalDataVault(Protocol):
     def blind_index(self, value: str) -> str:
         """A keyed index of value, matched without revealing it."""
         ...
+
+
+class SealingKeys(Protocol):
+    """The report keys (keys/sealing.py): public texts to seal to, and opening."""
+
+    def committee_public(self) -> str:
+        """The handling committee's HPKE public key as text."""
+        ...
+
+    def protection_public(self) -> str:
+        """The identity-protection HPKE public key as text."""
+        ...
+
+    def open_committee(self, sealed: bytes, info: bytes) -> bytes:
+        """Open a text sealed to the committee key."""
+        ...
+
+    def open_protection(self, sealed: bytes, info: bytes) -> bytes:
+        """Open a text sealed to the protection key."""
+        ...
+
+    def seal_to(self, public_text: str, plaintext: bytes, info: bytes) -> bytes:
+        """Seal plaintext to a public key given as text."""
+        ...
+
+    def new_receipt(self) -> str:
+        """A fresh receipt code for a reporter."""
+        ...
+
+    def receipt_locator(self, code: str) -> str:
+        """The stored (Argon2id) hash of a receipt code."""
+        ...
+
+    @property
+    def intake_signer(self) -> Signer:
+        """The server's custodial key that signs anonymous intake."""
+        ...
+
+
+class ReceiptIndex(Protocol):
+    """Receipt-code hashes of reports (keys/vault.py)."""
+
+    def put_receipt(self, locator: str, report_id: str) -> None:
+        """Remember which report a receipt code's hash stands for."""
+        ...
+
+    def find_receipt(self, locator: str) -> str | None:
+        """The report a receipt code's hash stands for, if any."""
+        ...
+
+    def secret(self, name: str) -> bytes:
+        """A named 32-byte server secret."""
+        ...

@@ -27,7 +27,16 @@ from ledger.protocols import SignatureVerifier
 from ledger.statement import SignedStatement, Statement, signing_message
 
 ROLES = frozenset(
-    {"registrar", "official", "clerk", "inspector", "handler", "protection_officer", "committee"}
+    {
+        "registrar",
+        "official",
+        "clerk",
+        "inspector",
+        "handler",
+        "protection_officer",
+        "committee",
+        "intake",  # the server's custodial key for anonymous reports (ledger.reports.intake)
+    }
 )
 KEY_STATEMENT_TYPES = frozenset({"key.enrol", "key.rotate", "key.revoke"})
 ALL_UNITS = "*"

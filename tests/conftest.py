@@ -100,8 +100,11 @@ def postgres_database_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_log(data_dir: Path, database_url: str | None = None, origin: str = ORIGIN) -> LogFixture:
-    """Initialise a log in data_dir (keys unencrypted: tests only)."""
+def make_log(
+    data_dir: Path, database_url: str | None = None, origin: str = ORIGIN, *, reports: bool = False
+) -> LogFixture:
+    """Initialise a log in data_dir (keys unencrypted: tests only); `reports` enrols the
+    intake key as `canbo init` does (leaf 1), which most tests leave out to keep leaf counts."""
     clock = FixedClock()
     result = init_data_dir(
         data_dir,
@@ -109,6 +112,7 @@ def make_log(data_dir: Path, database_url: str | None = None, origin: str = ORIG
         database_url=database_url,
         unencrypted_keys=True,
         clock=clock,
+        enable_reports=reports,
     )
     registrar = read_private_key(data_dir / REGISTRAR_KEY_FILE, None, allow_unencrypted=True)
     return LogFixture(result.settings, clock, registrar)

@@ -31,7 +31,8 @@ _ENVELOPE_EXAMPLE = {
 }
 
 
-async def _read_json(request: Request, limit: int) -> Any:
+async def read_json_body(request: Request, limit: int) -> Any:
+    """The request body as JSON, refused (413) past `limit` bytes, 400 if not JSON."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(int(declared), limit)
@@ -102,14 +103,14 @@ def _pending(ids: list[int]) -> JSONResponse:
 )
 async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Check, save and sequence one statement; the receipt has its leaf index and proofs."""
-    envelope = await _read_json(request, MAX_ENVELOPE_BYTES)
+    envelope = await read_json_body(request, MAX_ENVELOPE_BYTES)
     return await _submit(ledger, [parse_envelope(envelope)])
 
 
 @router.post("/batch", status_code=201, summary="Submit up to 100 statements, all or nothing")
 async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Check every statement, then save all in one transaction (or none) and sequence them."""
-    body = await _read_json(request, MAX_BATCH * MAX_ENVELOPE_BYTES)
+    body = await read_json_body(request, MAX_BATCH * MAX_ENVELOPE_BYTES)
     items = body.get("statements") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
         raise MalformedStatement(

@@ -6,13 +6,11 @@ type, or whose unit scope does not cover the unit concerned, is refused (403).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ledger.personnel.fields import (
     Field,
     day,
-    describe_shape,
     flag,
     ident,
     integer,
@@ -24,6 +22,8 @@ from ledger.personnel.fields import (
     sha256_hex,
     text,
 )
+from ledger.personnel.kinds import PRIVATE_FIELD, StatementKind, kind
+from ledger.reports.statements import REPORT_STATEMENTS
 from ledger.rules.decision import Kind, RotationKind
 from ledger.rules.model import Penalty, Rank, TitleGroup
 
@@ -45,46 +45,6 @@ SENSITIVE_AREAS = frozenset(
 TRAINING_KINDS = frozenset({"by_title", "by_problem", "situational"})
 TASK_OUTCOMES = frozenset({"done", "failed", "abandoned"})
 INITIATIVE_ASSESSMENTS = frozenset({"legitimate", "sloppy", "abuse"})
-PRIVATE_FIELD = "private_sha256"
-
-
-@dataclass(frozen=True)
-class StatementKind:
-    """What one personnel statement type does and who may sign it."""
-
-    type: str
-    record: str  # the kind of record it creates or changes
-    creates: bool | None  # True: creates its record; False: changes it; None: either
-    shape: dict[str, Field]
-    roles: frozenset[str]
-    summary: str
-    private: bool = (
-        False  # carries personal data beside the statement (see ledger.personnel.private)
-    )
-
-    def to_json(self) -> dict[str, Any]:
-        """As published by GET /v1/statement-types."""
-        return {
-            "type": self.type,
-            "record": self.record,
-            "creates": self.creates,
-            "roles": sorted(self.roles),
-            "summary": self.summary,
-            "personal_data": self.private,
-            "payload": describe_shape(self.shape),
-        }
-
-
-def _kind(
-    type: str,
-    record: str,
-    creates: bool | None,
-    roles: set[str],
-    summary: str,
-    shape: dict[str, Field],
-    private: bool = False,
-) -> StatementKind:
-    return StatementKind(type, record, creates, shape, frozenset(roles), summary, private)
 
 
 ID = ident()
@@ -124,7 +84,7 @@ _DECISION_FIELDS: dict[str, Field] = {
 CATALOGUE: dict[str, StatementKind] = {
     k.type: k
     for k in [
-        _kind(
+        kind(
             "unit.establish",
             "unit",
             True,
@@ -139,7 +99,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "established_on": day(),
             },
         ),
-        _kind(
+        kind(
             "unit.reorganise",
             "reorganisation",
             True,
@@ -155,7 +115,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "posts": optional(obj("post id: successor unit id")),
             },
         ),
-        _kind(
+        kind(
             "post.create",
             "post",
             True,
@@ -179,7 +139,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "created_on": day(),
             },
         ),
-        _kind(
+        kind(
             "post.abolish",
             "post",
             False,
@@ -191,7 +151,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "framework.propose",
             "framework",
             None,
@@ -208,7 +168,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "summary": text(4000, "what changes and why"),
             },
         ),
-        _kind(
+        kind(
             "framework.approve",
             "framework",
             False,
@@ -219,7 +179,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "proposal": integer(1, 10_000, "proposal number"),
             },
         ),
-        _kind(
+        kind(
             "framework.publish",
             "framework",
             False,
@@ -230,7 +190,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "proposal": integer(1, 10_000, "proposal number"),
             },
         ),
-        _kind(
+        kind(
             "framework.withdraw",
             "framework",
             False,
@@ -242,7 +202,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "official.register",
             "official",
             True,
@@ -257,7 +217,7 @@ CATALOGUE: dict[str, StatementKind] = {
             },
             private=True,
         ),
-        _kind(
+        kind(
             "official.update",
             "official",
             False,
@@ -271,7 +231,7 @@ CATALOGUE: dict[str, StatementKind] = {
             },
             private=True,
         ),
-        _kind(
+        kind(
             "official.training",
             "official",
             False,
@@ -286,7 +246,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "competencies": optional(levels("competency levels reached")),
             },
         ),
-        _kind(
+        kind(
             "official.plan",
             "official",
             False,
@@ -297,7 +257,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "post_id": optional(ident("post")),
             },
         ),
-        _kind(
+        kind(
             "official.erase",
             "official",
             False,
@@ -308,7 +268,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "decision.draft",
             "decision",
             True,
@@ -316,7 +276,7 @@ CATALOGUE: dict[str, StatementKind] = {
             "Draft a personnel decision",
             _DECISION_FIELDS,
         ),
-        _kind(
+        kind(
             "decision.propose",
             "decision",
             None,
@@ -324,7 +284,7 @@ CATALOGUE: dict[str, StatementKind] = {
             "Propose a personnel decision (new, or a draft by its id alone)",
             {**{k: optional(v) for k, v in _DECISION_FIELDS.items()}, "decision_id": ID},
         ),
-        _kind(
+        kind(
             "decision.approve",
             "decision",
             False,
@@ -335,7 +295,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "revision": integer(1, 10_000, "revision approved"),
             },
         ),
-        _kind(
+        kind(
             "decision.withdraw",
             "decision",
             False,
@@ -346,7 +306,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "decision.release",
             "decision",
             False,
@@ -357,7 +317,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "decision.annul",
             "decision",
             False,
@@ -368,7 +328,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "reason": REASON,
             },
         ),
-        _kind(
+        kind(
             "review.open",
             "review",
             True,
@@ -382,7 +342,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "legal_basis": LEGAL_BASIS,
             },
         ),
-        _kind(
+        kind(
             "review.close",
             "review",
             False,
@@ -394,7 +354,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "outcome": text(2000, "outcome"),
             },
         ),
-        _kind(
+        kind(
             "postponement.record",
             "postponement",
             True,
@@ -410,7 +370,7 @@ CATALOGUE: dict[str, StatementKind] = {
             },
             private=True,
         ),
-        _kind(
+        kind(
             "postponement.end",
             "postponement",
             False,
@@ -418,11 +378,11 @@ CATALOGUE: dict[str, StatementKind] = {
             "End a postponement case",
             {"postponement_id": ID, "until": day()},
         ),
-        _kind(
+        kind(
             "protection.grant",
             "protection",
             True,
-            {"protection_officer"},
+            {"protection_officer", "intake"},
             "Protect a reporter, named only by a keyed blind index",
             {
                 "protection_id": ID,
@@ -432,7 +392,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "until": optional(day()),
             },
         ),
-        _kind(
+        kind(
             "protection.end",
             "protection",
             False,
@@ -440,7 +400,7 @@ CATALOGUE: dict[str, StatementKind] = {
             "End a reporter's protection",
             {"protection_id": ID, "until": day()},
         ),
-        _kind(
+        kind(
             "task.register",
             "task",
             True,
@@ -454,7 +414,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "deadline": day(),
             },
         ),
-        _kind(
+        kind(
             "task.assign",
             "task",
             False,
@@ -466,7 +426,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "assigned_on": day(),
             },
         ),
-        _kind(
+        kind(
             "task.close",
             "task",
             False,
@@ -479,7 +439,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "closed_on": day(),
             },
         ),
-        _kind(
+        kind(
             "initiative.register",
             "initiative",
             True,
@@ -496,7 +456,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "starts_on": day(),
             },
         ),
-        _kind(
+        kind(
             "initiative.evaluate",
             "initiative",
             False,
@@ -509,7 +469,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "evaluated_on": day(),
             },
         ),
-        _kind(
+        kind(
             "consultation.ask",
             "consultation",
             True,
@@ -523,7 +483,7 @@ CATALOGUE: dict[str, StatementKind] = {
                 "deadline": day(),
             },
         ),
-        _kind(
+        kind(
             "consultation.answer",
             "consultation",
             False,
@@ -536,6 +496,9 @@ CATALOGUE: dict[str, StatementKind] = {
         ),
     ]
 }
+
+
+CATALOGUE.update({k.type: k for k in REPORT_STATEMENTS})
 
 
 def statement_types_table() -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from ledger.personnel.catalogue import CATALOGUE
 from ledger.personnel.record import KINDS
 from ledger.personnel.state import (
     ConsultationState,
@@ -31,6 +32,7 @@ from ledger.personnel.state import (
     Training,
     UnitState,
 )
+from ledger.reports.fold import REPORT_FOLDS
 from ledger.rules.model import Level, Post, Rank, TitleGroup
 
 
@@ -50,7 +52,7 @@ class Entry:
     @property
     def record_kind(self) -> str:
         """The kind of record this statement is about."""
-        return self.type.split(".", 1)[0] if self.type != "unit.reorganise" else "reorganisation"
+        return CATALOGUE[self.type].record
 
     @property
     def record_id(self) -> str:
@@ -420,4 +422,5 @@ FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "initiative.evaluate": _initiative_evaluate,
     "consultation.ask": _consultation_ask,
     "consultation.answer": _consultation_answer,
+    **REPORT_FOLDS,
 }

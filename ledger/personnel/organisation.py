@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ledger.errors import InvalidPayload, LedgerError, NotAuthorised
@@ -17,6 +18,7 @@ from ledger.personnel.work import (
     wrong_status,
 )
 from ledger.registry import KeyRecord
+from ledger.reports.deadlines import DEFAULTS as REPORT_DEFAULTS
 from ledger.rules import check_parameters
 from ledger.rules.model import Level
 from ledger.statement import Statement
@@ -215,8 +217,33 @@ def framework_propose(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any
                 f"parameters.{name} phải là số nguyên 1..50",
                 field=f"parameters.{name}",
             )
+    for name in REPORT_DEFAULTS:
+        value = parameters.get(name, REPORT_DEFAULTS[name])
+        if name == "holidays":
+            _check_holidays(value)
+        elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            raise InvalidPayload(
+                f"parameters.{name} must be a whole number 0..100",
+                f"parameters.{name} phải là số nguyên 0..100",
+                field=f"parameters.{name}",
+            )
     number = len(existing.proposals) + 1 if existing else 1
     return {"proposal": number}
+
+
+def _check_holidays(value: Any) -> None:
+    try:
+        ok = isinstance(value, list) and all(
+            isinstance(d, str) and date.fromisoformat(d) for d in value
+        )
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InvalidPayload(
+            "parameters.holidays must be a list of dates like 2026-09-02",
+            "parameters.holidays phải là danh sách ngày",
+            field="parameters.holidays",
+        )
 
 
 def framework_approve(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:

@@ -34,6 +34,11 @@ POSTPONEMENT_DATA: dict[str, Field] = {
     "salt": OFFICIAL_DATA["salt"],
     "reason": one_of([r.value for r in PostponementReason]),
 }
+REPORT_TEXT: dict[str, Field] = {
+    "salt": OFFICIAL_DATA["salt"],
+    "text": text(60_000, "text"),
+}
+PRIVATE_SHAPES = {"postponement": POSTPONEMENT_DATA, "report": REPORT_TEXT}
 _RELATIVE: dict[str, Field] = {
     "official": ident("official id of the relative"),
     "relation": text(50, "relation"),
@@ -68,7 +73,7 @@ def check_private(
             f"{statement_type}: có dữ liệu cá nhân nhưng statement không cam kết private_sha256",
             field="private_sha256",
         )
-    shape = POSTPONEMENT_DATA if statement_type.startswith("postponement.") else OFFICIAL_DATA
+    shape = PRIVATE_SHAPES.get(statement_type.split(".")[0], OFFICIAL_DATA)
     check_shape(f"{statement_type} personal data", private, shape)
     _check_salt(private["salt"])
     for n, relative in enumerate(private.get("relatives", [])):

@@ -37,6 +37,7 @@ KINDS = {
     "task": "task_id",
     "initiative": "initiative_id",
     "consultation": "consultation_id",
+    "report": "report_id",
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ledger.reports.state import ReportState
 from ledger.rules.model import Framework, Level, Post, TitleGroup
 
 
@@ -266,6 +267,7 @@ class PersonnelState:
     tasks: dict[str, TaskState] = field(default_factory=dict)
     initiatives: dict[str, InitiativeState] = field(default_factory=dict)
     consultations: dict[str, ConsultationState] = field(default_factory=dict)
+    reports: dict[str, ReportState] = field(default_factory=dict)
     # Decisions in the order they took effect (approval order): the derivation's input.
     effect_order: list[str] = field(default_factory=list)
     # Where each record's latest change was recorded, and all its changes.

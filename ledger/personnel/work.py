@@ -18,7 +18,7 @@ from ledger.personnel.private import sealed_bytes, unsealed
 from ledger.personnel.rulestate import rules_state
 from ledger.personnel.state import PersonnelState
 from ledger.personnel.view import PersonnelView
-from ledger.protocols import PersonalDataVault
+from ledger.protocols import PersonalDataVault, SealingKeys
 from ledger.registry import ALL_UNITS, KeyRecord
 from ledger.rules.dates import local_date
 from ledger.rules.model import State, TitleGroup
@@ -30,6 +30,7 @@ class PersonnelWork:
 
     view: PersonnelView
     vault: PersonalDataVault
+    sealing: SealingKeys
     expected_count: int
     events: int = 0
     seals: list[tuple[str, str, bytes]] = field(default_factory=list)

@@ -39,3 +39,18 @@ def working_days(start: date, end: date, holidays: Iterable[date] = ()) -> int:
     weeks, rest = divmod(span, 7)
     count = weeks * 5 + sum(1 for i in range(rest) if (start.weekday() + i) % 7 < 5)
     return count - len(off)
+
+
+def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
+    """The day by which `days` working days after `start` have passed (start itself not counted).
+
+    Weekends and the given holidays do not count: 7 working days from a Monday is the next
+    Wednesday but one.
+    """
+    off = set(holidays)
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day

@@ -179,7 +179,8 @@ def _rules_officials(desk: Desk):  # type: ignore[no-untyped-def]
         view.catch_up()
         from ledger.personnel.work import PersonnelWork
 
-        work = PersonnelWork(view, desk.ledger.app.vault, view.count)  # type: ignore[arg-type]
+        app = desk.ledger.app
+        work = PersonnelWork(view, app.vault, app.sealing, view.count)  # type: ignore[arg-type]
         return work.rules_state(COMMUNE, None).officials
 
 

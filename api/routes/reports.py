@@ -1,0 +1,170 @@
+"""The protected reporting channel over HTTP: intake without an account, the reporter's status
+and replies by receipt code (never in a URL), handlers' logged reads, and public statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import LedgerDep
+from api.routes.statements import read_json_body
+from ledger.errors import InvalidPayload, LedgerError, NotFound
+from ledger.reports.desk import MAX_SEALED_BYTES
+from ledger.reports.statements import OPENING_TYPES
+from ledger.reports.statistics import statistics
+from ledger.rules.dates import local_date
+from ledger.statement import parse_envelope
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+MAX_REPORT_BODY = MAX_SEALED_BYTES + 1024 * 1024
+RECEIPT_ANSWER_SECONDS = 0.25  # every receipt try answers after at least this: no timing tell
+
+
+class TooManyTries(LedgerError):
+    """A client tried too many receipt codes or reports in a short time."""
+
+    code = "rate_limited"
+
+
+class TryLimiter:
+    """At most `tries` per client in `window` seconds (in memory, per process)."""
+
+    def __init__(self, tries: int, window: float) -> None:
+        self.tries, self.window = tries, window
+        self.seen: dict[str, deque[float]] = {}
+
+    def check(self, client: str) -> None:
+        """Count one try; TooManyTries past the limit."""
+        now = time.monotonic()
+        recent = self.seen.setdefault(client, deque())
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        if len(recent) >= self.tries:
+            wait = int(recent[0] + self.window - now) + 1
+            raise TooManyTries(
+                f"too many tries from this client; try again in {wait} s",
+                f"thử quá nhiều lần; hãy thử lại sau {wait} giây",
+                retry_after=wait,
+            )
+        recent.append(now)
+        if len(self.seen) > 100_000:  # forget idle clients rather than grow without bound
+            self.seen = {k: v for k, v in self.seen.items() if v and v[-1] > now - self.window}
+
+
+receipt_tries = TryLimiter(tries=10, window=600)
+filings = TryLimiter(tries=20, window=3600)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class ReceiptBody(BaseModel):
+    """A receipt code, in the body so that it never appears in a URL or an access log."""
+
+    receipt: str = Field(max_length=64, examples=["7KQ2-M9XD-0PZ4-H3TR-W8BC"])
+
+
+class ReplyBody(ReceiptBody):
+    """The reporter's reply."""
+
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+@router.get("/keys", summary="The keys a reporter's machine seals a report to")
+def report_keys(ledger: LedgerDep) -> dict[str, str]:
+    """HPKE public keys (ML-KEM-768+X25519 by default) and the info strings to seal with."""
+    return ledger.reports.public_keys()
+
+
+@router.post("", status_code=201, summary="File a report, no account needed")
+async def file_report(request: Request, ledger: LedgerDep) -> JSONResponse:
+    """Plain fields (sealed here at once) or `sealed_content` sealed by `canbo report`.
+
+    Answers with a receipt code: keep it; it is the only way back to the report.
+    """
+    filings.check(_client(request))
+    form = await read_json_body(request, MAX_REPORT_BODY)
+    filed = await run_in_threadpool(ledger.reports.file, form)
+    return JSONResponse(filed, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+async def _by_receipt(call: Any, *args: Any) -> JSONResponse:
+    started = time.monotonic()
+    try:
+        answer = await run_in_threadpool(call, *args)
+        response = JSONResponse(answer, headers={"Cache-Control": "no-store"})
+    except NotFound as exc:
+        # The same answer, after the same time, for any code that opens nothing.
+        response = JSONResponse(
+            {
+                "code": exc.code,
+                "message_vi": exc.message_vi,
+                "message_en": exc.message_en,
+                "details": {},
+            },
+            status_code=404,
+            headers={"Cache-Control": "no-store"},
+        )
+    left = RECEIPT_ANSWER_SECONDS - (time.monotonic() - started)
+    if left > 0:
+        await asyncio.sleep(left)
+    return response
+
+
+@router.post("/status", summary="A report's status and messages, by its receipt code")
+async def report_status(
+    request: Request, body: Annotated[ReceiptBody, Body()], ledger: LedgerDep
+) -> JSONResponse:
+    """Status, deadlines and the handlers' messages; a wrong code gets 404, always alike."""
+    receipt_tries.check(_client(request))
+    return await _by_receipt(ledger.reports.status, body.receipt)
+
+
+@router.post("/reply", summary="Reply to the handlers, still anonymous")
+async def report_reply(
+    request: Request, body: Annotated[ReplyBody, Body()], ledger: LedgerDep
+) -> JSONResponse:
+    """The reply is sealed to the committee; only its hash enters the log."""
+    receipt_tries.check(_client(request))
+    return await _by_receipt(ledger.reports.reply, body.receipt, body.text)
+
+
+@router.post("/open", summary="A handler's signed read of a report, or opening of an identity")
+async def open_report(request: Request, ledger: LedgerDep) -> JSONResponse:
+    """Submit a signed `report.read` (or `identity.open`): it is recorded first, then answered
+    with what it opens, so no read leaves no trace."""
+    statement = parse_envelope(await read_json_body(request, 64 * 1024))
+    kind = statement.statement.type
+    if kind not in OPENING_TYPES:
+        raise InvalidPayload(
+            f"this endpoint takes {sorted(OPENING_TYPES)}, not {kind}",
+            "loại statement không phù hợp",
+            type=kind,
+        )
+    receipt = await run_in_threadpool(ledger.submit, [statement])
+    report_id = statement.statement.payload["report_id"]
+    if kind == "report.read":
+        opened: Any = await run_in_threadpool(ledger.reports.content, report_id)
+    else:
+        opened = {"identity": await run_in_threadpool(ledger.reports.identity, report_id)}
+    return JSONResponse(
+        {"receipt": receipt, "opened": opened}, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.get("/statistics", summary="Public statistics; small commune counts suppressed")
+def report_statistics(ledger: LedgerDep) -> dict[str, Any]:
+    """Counts by category, level, outcome and timeliness; per-commune cells under 5 are null."""
+    view = ledger.app.personnel_view
+    with view.lock:
+        view.catch_up()
+        return statistics(view.state, local_date(ledger.app.clock()))

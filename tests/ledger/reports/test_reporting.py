@@ -1,0 +1,241 @@
+"""The protected reporting channel, as stories: a report filed anonymously, handled on time,
+its identity opened only with two approvals, the reporter protected, the keys destroyed."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from keys.sealing import seal
+from ledger.errors import LedgerError, NotFound
+from ledger.reports.desk import sealed_text
+from ledger.reports.keys import COMMITTEE_INFO, IDENTITY_INFO
+from ledger.verify import verify_log
+from tests.ledger.personnel.conftest import COMMUNE, chair_collective, decision
+from tests.ledger.personnel.desk import Desk
+
+SECRET_TEXT = "Chủ tịch xã nhận 50 triệu để bổ nhiệm sai quy trình"
+
+
+def refusal(
+    desk: Desk, who: str, type: str, payload: dict[str, object], **kw: object
+) -> LedgerError:
+    with pytest.raises(LedgerError) as caught:
+        desk.submit(who, type, payload, **kw)  # type: ignore[arg-type]
+    return caught.value
+
+
+def file(desk: Desk, **extra: object) -> tuple[str, str]:
+    filed = desk.ledger.reports.file(
+        {
+            "category": "corruption",
+            "unit": COMMUNE,
+            "text": SECRET_TEXT,
+            "concerns": "CB-CHAIR",
+            **extra,
+        }
+    )
+    report_id = desk.ledger.reports.report_of(filed["receipt"])
+    return filed["receipt"], report_id
+
+
+def test_a_report_is_filed_without_an_account_and_only_its_hash_is_logged(
+    reports_desk: Desk,
+) -> None:
+    desk = reports_desk
+    receipt, report_id = file(desk, identity={"name": "Lê Văn Tố", "official_id": "CB-REP"})
+    groups = receipt.split("-")
+    assert [len(g) for g in groups] == [4] * 5  # 100 bits, read aloud in groups
+    size = desk.ledger.log.require_head().size
+    log_bytes = b"".join(desk.ledger.log.entries(0, size))
+    for secret in [SECRET_TEXT, "Lê Văn Tố", receipt, receipt.replace("-", "")]:
+        assert secret.encode() not in log_bytes
+    assert report_id.encode() in log_bytes and b"corruption" in log_bytes
+    # The reporter, an official, is protected by a blind index: their id is not beside it.
+    intake = [e for e in desk.ledger.log.entries(0, size) if b"protection.grant" in e]
+    assert len(intake) == 1 and b"CB-REP" not in intake[0]
+    status = desk.ledger.reports.status(receipt.lower().replace("-", " "))  # read aloud
+    assert status["status"] == "received" and status["deadlines"]["overdue"] == []
+    with pytest.raises(NotFound) as wrong:
+        desk.ledger.reports.status("0000-0000-0000-0000-0000")
+    with pytest.raises(NotFound) as garbage:
+        desk.ledger.reports.status("not a code")
+    assert str(wrong.value) == str(garbage.value)
+    assert verify_log(data_dir=desk.log.settings.data_dir, workers=0).ok
+
+
+def test_a_report_sealed_on_the_reporters_machine(reports_desk: Desk) -> None:
+    desk = reports_desk
+    keys = desk.ledger.reports.public_keys()
+    assert keys["committee"].startswith("mlkem768x25519:")
+    content = json.dumps({"text": "Gửi từ máy người báo cáo", "attachments": []}).encode()
+    sealed = seal(keys["committee"], content, COMMITTEE_INFO)
+    identity = seal(keys["protection"], json.dumps({"name": "Ẩn danh"}).encode(), IDENTITY_INFO)
+    filed = desk.ledger.reports.file(
+        {
+            "category": "other",
+            "unit": COMMUNE,
+            "sealed_content": base64.b64encode(sealed).decode(),
+            "sealed_identity": base64.b64encode(identity).decode(),
+        }
+    )
+    report_id = desk.ledger.reports.report_of(filed["receipt"])
+    assert desk.ledger.reports.content(report_id)["content"]["text"] == "Gửi từ máy người báo cáo"
+    bad = refusal_filing(
+        desk,
+        {
+            "category": "other",
+            "unit": COMMUNE,
+            "sealed_content": base64.b64encode(sealed).decode(),
+            "sealed_identity": base64.b64encode(b"x" * 40).decode(),
+        },
+    )
+    assert bad.details["field"] == "sealed_identity"
+
+
+def refusal_filing(desk: Desk, form: dict[str, object]) -> LedgerError:
+    with pytest.raises(LedgerError) as caught:
+        desk.ledger.reports.file(form)
+    return caught.value
+
+
+def test_handling_on_time_with_messages_and_logged_reads(reports_desk: Desk) -> None:
+    desk = reports_desk
+    receipt, report_id = file(desk)
+    target = {"report_id": report_id}
+    desk.submit("CB-C1", "report.accept", {**target, "complexity": "complex"})
+    desk.submit("CB-C1", "report.acknowledge", target)
+    # The official the report concerns, or their relative, may not handle it.
+    desk.enrol("CB-CHAIR-H", "handler", COMMUNE)
+    assert refusal(desk, "CB-C1", "report.assign", {**target, "handler": "CB-CHAIR"}).code == (
+        "not_authorised"
+    )
+    assert refusal(desk, "CB-C1", "report.assign", {**target, "handler": "CB-B"}).code == (
+        "not_authorised"
+    )
+    desk.submit("CB-C1", "report.assign", {**target, "handler": "CB-H1"})
+    # Another handler may not read it; the assigned one may, and the read is in the log.
+    assert refusal(desk, "CB-H2", "report.read", target).code == "not_authorised"
+    desk.submit("CB-H1", "report.read", target)
+    assert desk.ledger.reports.content(report_id)["content"]["text"] == SECRET_TEXT
+    note, commitment = sealed_text("Đã xác minh sổ sách")
+    desk.submit("CB-H1", "report.note", {**target, "private_sha256": commitment}, note)
+    message, commitment = sealed_text("Chúng tôi đã thụ lý, đang xác minh.")
+    desk.submit("CB-H1", "report.message", {**target, "private_sha256": commitment}, message)
+    desk.ledger.reports.reply(receipt, "Tôi có thêm chứng từ.")
+    status = desk.ledger.reports.status(receipt)
+    assert [m["text"] for m in status["messages"]] == ["Chúng tôi đã thụ lý, đang xác minh."]
+    assert status["status"] == "accepted" and status["acknowledged"] is True
+    # A complex report may be extended once, by at most 30 days.
+    desk.submit("CB-H1", "report.extend", {**target, "days": 30, "reason": "Nhiều địa điểm"})
+    again = refusal(desk, "CB-H1", "report.extend", {**target, "days": 10, "reason": "x"})
+    assert again.code == "invalid_payload"
+    conclusion, commitment = sealed_text("Có căn cứ một phần")
+    desk.submit(
+        "CB-H1",
+        "report.conclude",
+        {**target, "outcome": "partly_substantiated", "private_sha256": commitment},
+        conclusion,
+    )
+    status = desk.ledger.reports.status(receipt)
+    assert status["outcome"] == "partly_substantiated"
+    assert status["deadlines"]["timely"] is True
+    history = desk.ledger.app.personnel_view.state.reports[report_id]
+    assert [who for who, _ in history.reads] == ["CB-H1"]
+    opened = desk.ledger.reports.content(report_id)
+    assert opened["replies"] == [{"reply": "Tôi có thêm chứng từ."}]
+
+
+def test_an_identity_opens_only_with_two_protection_officers(reports_desk: Desk) -> None:
+    desk = reports_desk
+    _receipt, report_id = file(desk, identity={"name": "Lê Văn Tố", "contact": "0900"})
+    request = {"report_id": report_id, "request_id": "YC-1"}
+    desk.submit("CB-INSP", "identity.request", {**request, "reason": "Cần lấy lời khai"})
+    desk.submit("CB-PROT", "identity.approve", request)
+    assert refusal(desk, "CB-PROT", "identity.approve", request).code == "not_authorised"
+    assert refusal(desk, "CB-INSP", "identity.open", request).code == "not_authorised"
+    desk.submit("CB-PROT2", "identity.approve", request)
+    desk.submit("CB-INSP", "identity.open", request)
+    assert desk.ledger.reports.identity(report_id) == {"name": "Lê Văn Tố", "contact": "0900"}
+    opened = desk.ledger.app.personnel_view.state.reports[report_id].identity_requests["YC-1"]
+    assert opened.opened_at is not None and len(opened.approvals) == 2
+
+
+def test_an_official_who_reported_is_protected_from_retaliation(reports_desk: Desk) -> None:
+    desk = reports_desk
+    file(desk, identity={"name": "Người báo cáo", "official_id": "CB-REP"})
+    receipt = desk.submit(
+        "CB-CHAIR",
+        "decision.propose",
+        decision(
+            "QD-D",
+            "discipline",
+            "CB-REP",
+            desk.days(0),
+            penalty="warning",
+            violation_id="VP-9",
+            violation_on=desk.days(-3),
+            collective=chair_collective(),
+        ),
+    )
+    assert receipt["outcome"]["status"] == "held"
+    # Another official, not a reporter, is not held.
+    other = desk.submit(
+        "CB-CHAIR",
+        "decision.propose",
+        decision(
+            "QD-E",
+            "discipline",
+            "CB-FIN",
+            desk.days(0),
+            penalty="reprimand",
+            violation_id="VP-10",
+            violation_on=desk.days(-3),
+            collective=chair_collective(),
+        ),
+    )
+    assert other["outcome"]["status"] == "proposed"
+
+
+def test_after_retention_the_keys_are_destroyed_and_the_log_still_verifies(
+    reports_desk: Desk,
+) -> None:
+    desk = reports_desk
+    receipt, report_id = file(desk)
+    target = {"report_id": report_id}
+    desk.submit("CB-C1", "report.accept", {**target, "complexity": "normal"})
+    conclusion, commitment = sealed_text("Không có căn cứ")
+    desk.submit(
+        "CB-C1",
+        "report.conclude",
+        {**target, "outcome": "unsubstantiated", "private_sha256": commitment},
+        conclusion,
+    )
+    early = refusal(desk, "CB-C1", "report.expire", {**target, "reason": "Hết hạn"})
+    assert early.code == "invalid_payload" and early.details["retention_ends"]
+    # The province shortens its retention period (a framework parameter, approved by quorum).
+    desk.submit(
+        "CB-C1",
+        "framework.propose",
+        {
+            "framework_id": "QN-professional",
+            "province": "QN",
+            "title_group": "professional",
+            "effective_on": desk.days(0),
+            "competencies": {"law": 3},
+            "parameters": {"report_retention_years": 0},
+            "summary": "Thời hạn lưu trữ báo cáo",
+        },
+    )
+    for who in ["CB-C2", "CB-C3", "CB-C4"]:
+        desk.submit(who, "framework.approve", {"framework_id": "QN-professional", "proposal": 2})
+    desk.submit("CB-C1", "framework.publish", {"framework_id": "QN-professional", "proposal": 2})
+    desk.submit("CB-C1", "report.expire", {**target, "reason": "Hết thời hạn lưu trữ"})
+    assert desk.ledger.reports.content(report_id)["content"] == {}
+    assert desk.ledger.reports.status(receipt)["status"] == "expired"
+    read = refusal(desk, "CB-C1", "report.read", target)
+    assert read.code == "version_conflict"
+    result = verify_log(data_dir=desk.log.settings.data_dir, workers=0)
+    assert result.ok, result.failure
