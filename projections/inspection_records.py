@@ -1,5 +1,5 @@
-"""The inspection projection: held decisions with their reasons, hard tasks, initiatives and
-consultations, for inspectors of the unit and the units above it.
+"""The inspection projection: held decisions with their reasons, hard tasks, initiatives,
+consultations and reports (status and deadlines only), for inspectors of the unit and above.
 
 A hold's reason is never recorded (the public sees only that a decision is held). It is
 re-derived here the way the server derived it: the power-control rules run on the state just
@@ -20,6 +20,8 @@ from ledger.personnel.private import unsealed
 from ledger.personnel.rulestate import rules_decision, rules_state, title_group_of
 from ledger.personnel.state import DecisionState, PersonnelState
 from ledger.protocols import PersonalDataVault
+from ledger.reports.checks import report_parameters
+from ledger.reports.deadlines import deadlines
 from ledger.rules import evaluate
 from ledger.rules.dates import local_date
 from projections.follower import Folded, Located, Projection
@@ -28,6 +30,7 @@ from projections.schema import (
     inspection_consultations,
     inspection_holds,
     inspection_initiatives,
+    inspection_reports,
     inspection_tasks,
 )
 
@@ -41,6 +44,7 @@ class InspectionRecords(Projection):
         inspection_tasks,
         inspection_initiatives,
         inspection_consultations,
+        inspection_reports,
     )
 
     def __init__(self, vault: PersonalDataVault | None) -> None:
@@ -94,6 +98,34 @@ class InspectionRecords(Projection):
         self._tasks(conn, s, folded, touched.get("task", set()))
         self._initiatives(conn, s, folded, touched.get("initiative", set()))
         self._consultations(conn, s, folded, touched.get("consultation", set()))
+        self._reports(conn, s, folded, touched.get("report", set()))
+
+    def _reports(self, conn: Connection, s: PersonnelState, f: Folded, ids: set[str]) -> None:
+        rows = []
+        for report_id in sorted(ids):
+            r = s.reports[report_id]
+            # Deadlines as the parameters in force when it was received fix them.
+            due = deadlines(r, report_parameters(s, r.unit, r.received_on), r.received_on)
+            rows.append(
+                {
+                    "report_id": r.id,
+                    "category": r.category,
+                    "unit": r.unit,
+                    "unit_path": unit_path(s, r.unit),
+                    "status": r.status,
+                    "complexity": r.complexity,
+                    "received_on": r.received_on.isoformat(),
+                    "accepted_on": _iso(r.accepted_on),
+                    "acknowledged_on": _iso(r.acknowledged_on),
+                    "concluded_on": _iso(r.concluded_on),
+                    "outcome": r.outcome,
+                    "classify_by": due.classify_by.isoformat(),
+                    "notice_by": _iso(due.notice_by),
+                    "resolve_by": _iso(due.resolve_by),
+                    "log_indexes": f.indexes.get(("report", r.id), []),
+                }
+            )
+        _replace(conn, inspection_reports, "report_id", ids, rows)
 
     def _holds(self, conn: Connection, s: PersonnelState, ids: set[str]) -> None:
         ids = {d for d in ids if d in self.reasons}

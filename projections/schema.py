@@ -250,3 +250,25 @@ inspection_consultations = Table(
     Column("answered_on", Text),
     Column("log_indexes", JSON, nullable=False),
 )
+
+# Internal reports by status and deadline: never their content, the reporter or the handler's
+# notes. Deadlines use the report parameters in force on the day the report was received.
+inspection_reports = Table(
+    "inspection_reports",
+    metadata,
+    Column("report_id", Text, primary_key=True),
+    Column("category", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("unit_path", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("complexity", Text, nullable=False),
+    Column("received_on", Text, nullable=False),
+    Column("accepted_on", Text),
+    Column("acknowledged_on", Text),
+    Column("concluded_on", Text),
+    Column("outcome", Text),
+    Column("classify_by", Text, nullable=False),
+    Column("notice_by", Text),
+    Column("resolve_by", Text),
+    Column("log_indexes", JSON, nullable=False),
+)

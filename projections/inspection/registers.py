@@ -1,19 +1,12 @@
-"""Registers for inspection: hard tasks without an owner, initiatives, consultations, reports.
-
-Internal reports (issue 4) are not recorded yet. `ReportSource` is the extension point: the
-reports projection, once built, implements it and is handed to `reports_by_status`; until then
-the answer says plainly that reports are not available, rather than an empty list that would
-read as "no reports".
-"""
+"""Registers for inspection: hard tasks without an owner, initiatives and consultations."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine, select
 
-from ledger.errors import LedgerError
 from projections.inspection.scope import Scope
 from projections.schema import inspection_consultations, inspection_initiatives, inspection_tasks
 
@@ -97,29 +90,3 @@ def consultations(engine: Engine, scope: Scope, today: date) -> list[dict[str, A
         }
         for r in rows
     ]
-
-
-class ReportsNotAvailable(LedgerError):
-    """Internal reports are not recorded by this version of the ledger (issue 4)."""
-
-    code = "reports_not_available"
-
-
-class ReportSource(Protocol):
-    """Where inspection reads reports by status and deadline (the reports projection, issue 4)."""
-
-    def by_status(self, scope: Scope, today: date) -> list[dict[str, Any]]:
-        """Reports in scope with their status and acknowledgement/resolution deadlines."""
-        ...
-
-
-def reports_by_status(
-    source: ReportSource | None, scope: Scope, today: date
-) -> list[dict[str, Any]]:
-    """Reports by status and deadline; refused plainly while no report source exists."""
-    if source is None:
-        raise ReportsNotAvailable(
-            "internal reports are not recorded by this ledger yet (issue 4); no report view exists",
-            "sổ chưa ghi nhận báo cáo nội bộ (issue 4); chưa có danh sách báo cáo",
-        )
-    return source.by_status(scope, today)

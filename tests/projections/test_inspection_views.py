@@ -11,13 +11,7 @@ from projections.charts import bar_chart, stacked_bar_chart
 from projections.inspection.communes import compare_communes
 from projections.inspection.decisions import decisions_in_period, held_decisions
 from projections.inspection.posts import posts_and_holders, probations_due, rotations_overdue
-from projections.inspection.registers import (
-    ReportsNotAvailable,
-    consultations,
-    initiatives,
-    reports_by_status,
-    tasks_without_owner,
-)
+from projections.inspection.registers import consultations, initiatives, tasks_without_owner
 from projections.inspection.scope import Scope
 from tests.ledger.personnel.conftest import COMMUNE, OTHER_COMMUNE, PROVINCE
 from tests.projections.conftest import Province
@@ -76,16 +70,13 @@ def test_vacancies_and_overlaps(province: Province) -> None:
     assert found["overfilled_posts"] == [] and found["officials_in_several_posts"] == []
 
 
-def test_registers_and_the_reports_extension_point(province: Province) -> None:
+def test_registers(province: Province) -> None:
     engine, today = province.models.reader, province.desk.today
     (task,) = tasks_without_owner(engine, PROVINCE_SCOPE, today)
     assert (task["task_id"], task["overdue"]) == ("NV-1", False)
     assert [i["initiative_id"] for i in initiatives(engine, PROVINCE_SCOPE)] == ["SK-1"]
     (asked,) = consultations(engine, PROVINCE_SCOPE, today)
     assert asked["status"] == "answered"
-    with pytest.raises(ReportsNotAvailable) as refused:
-        reports_by_status(None, PROVINCE_SCOPE, today)
-    assert "issue 4" in refused.value.to_dict()["message_en"]
 
 
 def test_communes_compared_side_by_side(province: Province) -> None:

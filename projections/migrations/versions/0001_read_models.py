@@ -56,6 +56,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("initiative_id"),
     )
     op.create_table(
+        "inspection_reports",
+        sa.Column("report_id", sa.Text(), nullable=False),
+        sa.Column("category", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("unit_path", sa.Text(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("complexity", sa.Text(), nullable=False),
+        sa.Column("received_on", sa.Text(), nullable=False),
+        sa.Column("accepted_on", sa.Text(), nullable=True),
+        sa.Column("acknowledged_on", sa.Text(), nullable=True),
+        sa.Column("concluded_on", sa.Text(), nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.Column("classify_by", sa.Text(), nullable=False),
+        sa.Column("notice_by", sa.Text(), nullable=True),
+        sa.Column("resolve_by", sa.Text(), nullable=True),
+        sa.Column("log_indexes", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("report_id"),
+    )
+    op.create_table(
         "inspection_tasks",
         sa.Column("task_id", sa.Text(), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
@@ -257,6 +276,7 @@ def downgrade() -> None:
     op.drop_table("public_changes")
     op.drop_table("projection_positions")
     op.drop_table("inspection_tasks")
+    op.drop_table("inspection_reports")
     op.drop_table("inspection_initiatives")
     op.drop_table("inspection_holds")
     op.drop_table("inspection_consultations")
