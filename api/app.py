@@ -9,7 +9,18 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import personnel, proofs, report_pages, reports, rules, statements, tiles, witnesses
+from api.read_models import open_for_api
+from api.routes import (
+    personnel,
+    proofs,
+    public,
+    report_pages,
+    reports,
+    rules,
+    statements,
+    tiles,
+    witnesses,
+)
 from keys.ed25519 import ED25519
 from ledger.bootstrap import Ledger
 from ledger.witness.submitter import start_witnessing
@@ -26,11 +37,14 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
         if ledger.sequencer is not None:
             submitter = start_witnessing(ledger.settings.witnesses, ledger.log, ED25519)
         app.state.witnessing = submitter
+        app.state.read_models, app.state.read_models_problem = open_for_api(ledger)
         try:
             yield
         finally:
             if submitter is not None:
                 submitter.stop()
+            if app.state.read_models is not None:
+                app.state.read_models.close()
             if close_on_shutdown:
                 ledger.close()
 
@@ -50,6 +64,7 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(witnesses.router)
     app.include_router(reports.router)
     app.include_router(report_pages.router)
+    app.include_router(public.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:
