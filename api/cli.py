@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from api import witness_cli
+from api import projections_cli, witness_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.personnel import cli as records_cli
@@ -45,6 +45,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         passphrase=passphrase,
         unencrypted_keys=args.unencrypted_keys,
     )
+    from projections.service import migrate_read_models
+
+    migrate_read_models(result.settings)
     print(f"created log {result.settings.origin} in {args.data_dir}")
     print(f"log verifier key: {result.verifier_key}")
     print(f"first registrar key: {result.registrar_key_id} ({result.registrar_key_file})")
@@ -186,9 +189,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         log_public_key=bytes(32),
         verifier=ED25519,
     ).close()
+    from projections.service import migrate_read_models
+
     _, writer = make_engines(settings)
     migrate.upgrade(writer)
     writer.dispose()
+    migrate_read_models(settings)
     print(f"{args.data_dir}: schema is current")
     return 0
 
@@ -262,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     seq.set_defaults(func=cmd_sequencer)
 
     verify_cli.register(sub)
+    projections_cli.register(sub)
     witness_cli.register(sub)
     rules_cli.register(sub)
     records_cli.register(sub)
