@@ -17,6 +17,7 @@ from api.routes import (
     report_pages,
     reports,
     rules,
+    site,
     statements,
     tiles,
     witnesses,
@@ -65,6 +66,7 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(reports.router)
     app.include_router(report_pages.router)
     app.include_router(public.router)
+    app.include_router(site.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

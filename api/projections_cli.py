@@ -76,6 +76,27 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Render the transparency site and its data files into a directory."""
+    from ledger.rules.dates import local_date
+    from projections.site.publish import head_of, publish
+    from projections.site.render import Site
+
+    ledger, models = _open(args)
+    try:
+        models.catch_up()  # then the checkpoint: it covers every leaf the pages cite
+        site = Site(models.reader, head_of(ledger, args.log_url), live=False)
+        done = publish(site, args.out, local_date(ledger.app.clock()))
+    finally:
+        models.close()
+        ledger.close()
+    print(
+        f"published {done.pages} pages ({done.total_bytes} bytes) to {args.out}; largest "
+        f"{done.largest_page} ({done.largest_bytes} bytes); data in {args.out / 'data'}"
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the commands to `canbo`."""
     projector = sub.add_parser("projector", help="follow the log into the read models")
@@ -93,6 +114,16 @@ def register(sub: Any) -> None:
     status = commands.add_parser("status", help="where each read model stands")
     status.add_argument("--data-dir", type=_path, required=True, help="the log's data directory")
     status.set_defaults(func=cmd_status)
+
+    publish = sub.add_parser("publish", help="render the transparency site to a directory")
+    publish.add_argument("--data-dir", type=_path, required=True, help="the log's data directory")
+    publish.add_argument("--out", type=_path, required=True, help="directory to write (replaced)")
+    publish.add_argument(
+        "--log-url",
+        default="",
+        help="where the log's API is served, for proof links (default: same host as the site)",
+    )
+    publish.set_defaults(func=cmd_publish)
 
 
 def _path(value: str) -> Any:

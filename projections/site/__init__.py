@@ -1,0 +1,1 @@
+"""The transparency site: pages rendered from the read models, published as files or served live."""
