@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ledger.log_schema import log_leaves, log_state
-from ledger.personnel.derive import Derived, derive
+from ledger.personnel.derive import Derived, Deriver
 from ledger.personnel.fold import Entry, apply
 from ledger.personnel.record import PERSONNEL_TOPICS
 from ledger.personnel.state import PersonnelState
@@ -51,6 +51,7 @@ class Folded:
     # The leaf index of the statement by which each decision in effect took effect.
     effect_index: dict[str, int] = field(default_factory=dict)
     _derived: Derived | None = None
+    _deriver: Deriver = field(default_factory=Deriver)
 
     def apply(self, located: Located) -> None:
         """Fold one statement and note where it is."""
@@ -72,8 +73,7 @@ class Folded:
     def derived(self) -> Derived:
         """Holdings, probations, penalties and evaluations from the decisions in effect."""
         if self._derived is None:
-            decisions = self.state.decisions
-            self._derived = derive(decisions[d] for d in self.state.effect_order)
+            self._derived = self._deriver.derived(self.state)
         return self._derived
 
 

@@ -50,15 +50,28 @@ def rules_state(
     *,
     unit: str,
     group: TitleGroup | None,
+    cache: dict[str, tuple[Any, Official]] | None = None,
 ) -> State:
-    """The state the rules read for a decision of `unit` about a post of title group `group`."""
+    """The state the rules read for a decision of `unit` about a post of title group `group`.
+
+    `cache` keeps each official as the rules see it between checks, keyed by what it is made
+    of (personal data commitment, erasure, trainings), so a check does not rebuild them all.
+    """
     officials = []
+    cache = {} if cache is None else cache
     for o in s.officials.values():
+        key = (o.private_sha256, o.erased, len(o.trainings))
+        cached = cache.get(o.id)
+        if cached is not None and cached[0] == key:
+            officials.append(cached[1])
+            continue
         data = private_of(o.id, o.private_sha256) if o.private_sha256 and not o.erased else None
         relatives = tuple(
             Relative(r["official"], r["relation"]) for r in (data or {}).get("relatives", [])
         )
-        officials.append(Official(o.id, relatives, dict(o.competencies)))
+        official = Official(o.id, relatives, dict(o.competencies))
+        cache[o.id] = (key, official)
+        officials.append(official)
     postponements = []
     for p in s.postponements.values():
         data = private_of(p.official, p.private_sha256)

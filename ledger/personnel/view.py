@@ -16,7 +16,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from ledger.canonical import parse_json
-from ledger.personnel.derive import Derived, derive
+from ledger.personnel.derive import Derived, Deriver, derive
 from ledger.personnel.fold import Entry, apply
 from ledger.personnel.record import PERSONNEL_TOPICS
 from ledger.personnel.state import HistoryItem, PersonnelState
@@ -54,9 +54,12 @@ class PersonnelView:
         self.position = 0  # last notification id folded
         self.count = 0  # personnel events folded: the recorder's counter must equal it
         self._derived: Derived | None = None
+        self._deriver = Deriver()
         self._pending: list[tuple[str, HistoryItem]] = []  # changes not yet saved
         # Personal data opened from the vault, by (subject, commitment); dropped on erasure.
         self.private_cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+        # Officials as the rules see them, by id, with what they were built from.
+        self.rules_officials: dict[str, tuple[Any, Any]] = {}
 
     def invalidate(self) -> None:
         """Forget everything: the next catch-up folds the whole log again (after a failed save)."""
@@ -66,6 +69,7 @@ class PersonnelView:
             self.count = 0
             self._derived = None
             self._pending = []
+            self.rules_officials = {}
 
     def catch_up(self) -> None:
         """Fold every personnel event recorded since the last look."""
@@ -99,6 +103,7 @@ class PersonnelView:
         """Drop cached personal data of an erased subject."""
         for key in [k for k in self.private_cache if k[0] == subject]:
             del self.private_cache[key]
+        self.rules_officials.pop(subject, None)
 
     def recorded(self, saved: dict[tuple[str, int], int], personnel_events: int) -> None:
         """The batch was saved: note where its events are, and move past them.
@@ -114,8 +119,7 @@ class PersonnelView:
     def derived(self) -> Derived:
         """Holdings, probations, penalties, evaluations and terms, from the decisions in effect."""
         if self._derived is None:
-            decisions = self.state.decisions
-            self._derived = derive(decisions[d] for d in self.state.effect_order)
+            self._derived = self._deriver.derived(self.state)
         return self._derived
 
 

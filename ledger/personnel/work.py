@@ -70,6 +70,7 @@ class PersonnelWork:
             self.vault.blind_index,
             unit=unit,
             group=group,
+            cache=self.view.rules_officials,
         )
 
     # --- checks shared by the handlers -------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -295,17 +296,30 @@ class State:
     frameworks: tuple[Framework, ...] = ()
     reporters: ReporterProtection | None = None
 
+    # Rules look records up by id many times per check: index each table once, on first use.
+    @cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in reversed(self.units)}
+
+    @cached_property
+    def _posts_by_id(self) -> dict[str, Post]:
+        return {p.id: p for p in reversed(self.posts)}
+
+    @cached_property
+    def _officials_by_id(self) -> dict[str, Official]:
+        return {o.id: o for o in reversed(self.officials)}
+
     def unit(self, unit_id: str) -> Unit | None:
-        """The unit with that id."""
-        return next((u for u in self.units if u.id == unit_id), None)
+        """The unit with that id (the first listed, if listed twice)."""
+        return self._units_by_id.get(unit_id)
 
     def post(self, post_id: str) -> Post | None:
-        """The post with that id."""
-        return next((p for p in self.posts if p.id == post_id), None)
+        """The post with that id (the first listed, if listed twice)."""
+        return self._posts_by_id.get(post_id)
 
     def official(self, official_id: str) -> Official | None:
-        """The official with that id."""
-        return next((o for o in self.officials if o.id == official_id), None)
+        """The official with that id (the first listed, if listed twice)."""
+        return self._officials_by_id.get(official_id)
 
     def relatives_of(self, official_id: str) -> frozenset[str]:
         """Declared relatives either way: declared by the official or naming the official."""
