@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Create (if needed) a demo log with seeded data, then serve it."""
     from ledger.bootstrap import open_ledger
     from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
+    from ops.demo.province import Shape, seed_province
     from ops.demo.seed import seed_demo
 
     data_dir: Path = args.data_dir
@@ -89,11 +91,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ledger = open_ledger(settings)
         try:
             result = seed_demo(ledger, registrar, seed=args.seed)
+            started = time.monotonic()
+            try:
+                shape = Shape(args.communes, args.officials_per_commune, args.years)
+            except ValueError as exc:
+                raise SettingsError(f"demo: {exc}") from None
+            province = seed_province(ledger, registrar, seed=args.seed, shape=shape)
+            seconds = time.monotonic() - started
+            size = ledger.log.require_head().size
         finally:
             ledger.close()
         print(
             f"demo: enrolled {result.officials} officials, published {result.notices} notices; "
-            f"log size {result.tree_size}"
+            f"province: {province.units} units, {province.officials} officials, "
+            f"{province.decisions} decisions in {province.statements} signed statements "
+            f"({province.batches} batches) in {seconds:.1f} s; log size {size}"
         )
     else:
         print(f"demo: reusing the log in {data_dir}")
@@ -254,6 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_PORT + 1,
         help=f"port of the demo's province witness (default {DEFAULT_PORT + 1})",
     )
+    demo.add_argument("--communes", type=int, default=20, help="communes and wards (default 20)")
+    demo.add_argument(
+        "--officials-per-commune", type=int, default=40, help="officials in each (default 40)"
+    )
+    demo.add_argument("--years", type=int, default=5, help="years of history (default 5)")
     demo.set_defaults(func=cmd_demo)
 
     mig = sub.add_parser("migrate", help="bring the database schema up to date")

@@ -40,6 +40,13 @@ def test_the_demo_serves_checkpoints_cosigned_by_its_province_witness(
         str(port),
         "--witness-port",
         str(witness_port),
+        # A small province keeps this test quick; `make demo` seeds the full one.
+        "--communes",
+        "2",
+        "--officials-per-commune",
+        "12",
+        "--years",
+        "2",
     ]
     log_file = (tmp_path / "demo.log").open("w")
     demo = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
