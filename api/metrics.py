@@ -101,7 +101,8 @@ class LedgerCollector(Collector):
         )
         recorded = self._recorded_at(head.position) if head else None
         if recorded is not None:
-            age.add_metric([], max(0.0, (self.ledger.app.clock() - recorded).total_seconds()))
+            # Event timestamps are the recording machine's real clock, so compare with that.
+            age.add_metric([], max(0.0, (datetime.now(UTC) - recorded).total_seconds()))
         yield age
 
     def _recorded_at(self, position: int) -> datetime | None:
