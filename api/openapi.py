@@ -40,7 +40,9 @@ def _error(status: int) -> dict[str, Any]:
 
 def _statuses(rule: Any, operation: dict[str, Any], path: str) -> set[int]:
     statuses = {500, 503, 504}
-    if "parameters" in operation or "requestBody" in operation:
+    if "parameters" in operation:
+        statuses |= {404, 422}  # parameters can name what does not exist
+    if "requestBody" in operation:
         statuses.add(422)
     if "requestBody" in operation:
         statuses |= {400, 413}

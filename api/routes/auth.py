@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Session, login_message
 from api.deps import ServicesDep, SessionDep
+from api.schemas import ErrorBody
 from ledger.statement import format_time
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -70,7 +71,15 @@ def challenge(body: ChallengeRequest, services: ServicesDep) -> ChallengeIssued:
     )
 
 
-@router.post("/login", response_model=LoginResult, summary="Log in with a signed challenge")
+@router.post(
+    "/login",
+    response_model=LoginResult,
+    summary="Log in with a signed challenge",
+    responses={
+        401: {"model": ErrorBody, "description": "bad challenge, unknown key or bad signature"},
+        403: {"model": ErrorBody, "description": "the key is revoked or not yet valid"},
+    },
+)
 def login(body: LoginRequest, services: ServicesDep) -> LoginResult:
     """A short-lived session token for an enrolled, unrevoked key that signed its challenge."""
     token, session = services.sessions.login(body.key_id, body.challenge, body.signature)

@@ -30,6 +30,28 @@ _ENVELOPE_EXAMPLE = {
     "signature": "<base64 Ed25519 signature of 'canbo-ledger/statement/v1\\n' + origin + "
     "'\\n' + the statement text>",
 }
+# The envelope's schema (parse_envelope checks it and more: canonical form, sizes, signature).
+_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["statement", "signature"],
+    "additionalProperties": False,
+    "properties": {
+        "statement": {"type": "string", "description": "the statement's RFC 8785 JSON text"},
+        "signature": {"type": "string", "description": "base64 Ed25519 signature (64 bytes)"},
+    },
+}
+_BATCH_SCHEMA = {
+    "type": "object",
+    "required": ["statements"],
+    "properties": {
+        "statements": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_BATCH,
+            "items": _ENVELOPE_SCHEMA,
+        }
+    },
+}
 # The answers of a submission: the receipt, or links to it when the sequencer is behind.
 _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     201: {"model": Receipt, "description": "recorded: the receipt"},
@@ -103,7 +125,9 @@ def _pending(ids: list[int]) -> JSONResponse:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"example": _ENVELOPE_EXAMPLE}},
+            "content": {
+                "application/json": {"schema": _ENVELOPE_SCHEMA, "example": _ENVELOPE_EXAMPLE}
+            },
         }
     },
 )
@@ -121,7 +145,12 @@ async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"example": {"statements": [_ENVELOPE_EXAMPLE]}}},
+            "content": {
+                "application/json": {
+                    "schema": _BATCH_SCHEMA,
+                    "example": {"statements": [_ENVELOPE_EXAMPLE]},
+                }
+            },
         }
     },
 )
