@@ -36,10 +36,12 @@ def test_logs_carry_request_ids_and_nothing_secret(
     captured = Captured()
     root = logging.getLogger()
     root.addHandler(captured)
-    monkeypatch.setattr(root, "level", logging.DEBUG)
+    level = root.level
+    root.setLevel(logging.DEBUG)  # setLevel, not the attribute: loggers cache their levels
     try:
         secrets = _scenario(api, sqlite_log, monkeypatch)
     finally:
+        root.setLevel(level)
         root.removeHandler(captured)
 
     entries = [json.loads(line) for line in captured.lines]  # every line is JSON
