@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from api.config import ApiConfigError
+from canbo import cli as officials_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.rules import cli as rules_cli
@@ -230,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify_cli.register(sub)
     rules_cli.register(sub)
     keys_cli.register(sub)
+    officials_cli.register(sub)
     return parser
 
 
