@@ -40,13 +40,15 @@ def _free_port() -> int:
 
 def _start(kind: str, path: Path, logs: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    # The server's JSON logs go to a file, as they would to a log collector.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ops.bench.http_servers", kind, str(path), str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=(logs / f"{kind}.log").open("wb"),
-        env={**os.environ, "CANBO_API_ANONYMOUS_RATE_PER_SECOND": "0"},
-    )
+    # The server's JSON logs go to a file, as they would to a log collector; the child keeps
+    # its own copy of the descriptor, so ours is closed at once.
+    with (logs / f"{kind}.log").open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ops.bench.http_servers", kind, str(path), str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            env={**os.environ, "CANBO_API_ANONYMOUS_RATE_PER_SECOND": "0"},
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
