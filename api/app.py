@@ -5,22 +5,48 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 
+from api.access import enforce_access
+from api.config import ApiConfig
 from api.errors import install_error_handlers
-from api.routes import personnel, proofs, report_pages, reports, rules, statements, tiles, witnesses
+from api.metrics import HttpMetrics
+from api.middleware import install_envelope
+from api.openapi import install_openapi
+from api.routes import (
+    auth,
+    inspection,
+    ops,
+    personnel,
+    proofs,
+    report_pages,
+    reports,
+    rules,
+    statements,
+    tiles,
+    witnesses,
+)
+from api.services import ApiServices
 from keys.ed25519 import ED25519
 from ledger.bootstrap import Ledger
 from ledger.witness.submitter import start_witnessing
 
 
-def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = True) -> FastAPI:
+def create_app(
+    open_ledger: Callable[[], Ledger],
+    *,
+    close_on_shutdown: bool = True,
+    config: ApiConfig | None = None,
+) -> FastAPI:
     """The API over the ledger that `open_ledger` opens at start-up."""
+    config = config or ApiConfig.from_env()
+    metrics = HttpMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ledger = ledger = open_ledger()
+        app.state.services = services = ApiServices.open(ledger, config)
+        watched = metrics.watch(ledger, {"key_registry": services.key_registry.position})
         # The process that signs checkpoints sends them to the witnesses.
         submitter = None
         if ledger.sequencer is not None:
@@ -31,6 +57,8 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
         finally:
             if submitter is not None:
                 submitter.stop()
+            metrics.unwatch(watched)
+            services.close()
             if close_on_shutdown:
                 ledger.close()
 
@@ -39,7 +67,10 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
         version="0.1.0",
         summary="Signed, append-only, verifiable ledger of grassroots personnel work",
         lifespan=lifespan,
+        # Every route passes the authorisation table (api/access.py) before anything else.
+        dependencies=[Depends(enforce_access)],
     )
+    app.state.metrics = metrics
     install_error_handlers(app)
     app.include_router(statements.router)
     app.include_router(statements.receipts_router)
@@ -50,10 +81,9 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(witnesses.router)
     app.include_router(reports.router)
     app.include_router(report_pages.router)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> JSONResponse:
-        """Liveness: the process answers."""
-        return JSONResponse({"status": "ok"})
-
+    app.include_router(auth.router)
+    app.include_router(inspection.router)
+    app.include_router(ops.router)
+    install_envelope(app, config, metrics)
+    install_openapi(app)
     return app
