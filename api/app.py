@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 
+from api.access import enforce_access
+from api.config import ApiConfig
 from api.errors import install_error_handlers
+from api.metrics import HttpMetrics
+from api.middleware import install_envelope
+from api.openapi import install_openapi
 from api.read_models import open_for_api
 from api.routes import (
+    auth,
+    inspection,
+    inspection_views,
+    ops,
     personnel,
     proofs,
     public,
@@ -22,17 +30,27 @@ from api.routes import (
     tiles,
     witnesses,
 )
+from api.services import ApiServices
 from keys.ed25519 import ED25519
 from ledger.bootstrap import Ledger
 from ledger.witness.submitter import start_witnessing
 
 
-def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = True) -> FastAPI:
+def create_app(
+    open_ledger: Callable[[], Ledger],
+    *,
+    close_on_shutdown: bool = True,
+    config: ApiConfig | None = None,
+) -> FastAPI:
     """The API over the ledger that `open_ledger` opens at start-up."""
+    config = config or ApiConfig.from_env()
+    metrics = HttpMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ledger = ledger = open_ledger()
+        app.state.services = services = ApiServices.open(ledger, config)
+        watched = metrics.watch(ledger, {"key_registry": services.key_registry.position})
         # The process that signs checkpoints sends them to the witnesses.
         submitter = None
         if ledger.sequencer is not None:
@@ -46,6 +64,8 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
                 submitter.stop()
             if app.state.read_models is not None:
                 app.state.read_models.close()
+            metrics.unwatch(watched)
+            services.close()
             if close_on_shutdown:
                 ledger.close()
 
@@ -54,7 +74,10 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
         version="0.1.0",
         summary="Signed, append-only, verifiable ledger of grassroots personnel work",
         lifespan=lifespan,
+        # Every route passes the authorisation table (api/access.py) before anything else.
+        dependencies=[Depends(enforce_access)],
     )
+    app.state.metrics = metrics
     install_error_handlers(app)
     app.include_router(statements.router)
     app.include_router(statements.receipts_router)
@@ -65,12 +88,12 @@ def create_app(open_ledger: Callable[[], Ledger], *, close_on_shutdown: bool = T
     app.include_router(witnesses.router)
     app.include_router(reports.router)
     app.include_router(report_pages.router)
+    app.include_router(auth.router)
+    app.include_router(inspection.router)
+    app.include_router(inspection_views.router)
+    app.include_router(ops.router)
     app.include_router(public.router)
     app.include_router(site.router)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> JSONResponse:
-        """Liveness: the process answers."""
-        return JSONResponse({"status": "ok"})
-
+    install_envelope(app, config, metrics)
+    install_openapi(app)
     return app

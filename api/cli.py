@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from api import projections_cli, witness_cli
+from api.config import ApiConfigError
+from canbo import cli as officials_cli
 from keys import cli as keys_cli
 from keys.keyfile import KeyFileError, passphrase_from, read_private_key
 from ledger.personnel import cli as records_cli
@@ -31,6 +33,7 @@ def _passphrase(args: argparse.Namespace) -> bytes | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create a new log in a data directory."""
+    from api.services import migrate_read_models
     from ledger.datadir import init_data_dir
 
     passphrase = _passphrase(args)
@@ -46,8 +49,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         passphrase=passphrase,
         unencrypted_keys=args.unencrypted_keys,
     )
-    from projections.service import migrate_read_models
-
     migrate_read_models(result.settings)
     print(f"created log {result.settings.origin} in {args.data_dir}")
     print(f"log verifier key: {result.verifier_key}")
@@ -59,13 +60,19 @@ def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -
     import uvicorn
 
     from api.app import create_app
+    from api.config import ApiConfig
+    from api.jsonlog import configure_logging
     from ledger.bootstrap import load_log_signer, open_ledger
 
     # Load the log key before starting, so a wrong passphrase is an error here, not at start-up.
     log_signer = None if settings.is_postgres else load_log_signer(settings, passphrase)
-    app = create_app(lambda: open_ledger(settings, log_signer=log_signer))
+    config = ApiConfig.from_env()
+    app = create_app(lambda: open_ledger(settings, log_signer=log_signer), config=config)
     _print_urls(host, port)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    configure_logging()
+    # Keep-alive and header limits against slow or idle clients; request time is bounded by
+    # the API's own timeout (CANBO_API_REQUEST_TIMEOUT_SECONDS).
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_keep_alive=5)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -188,6 +195,7 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the event store and the log's tables to the latest schema."""
+    from api.services import migrate_read_models
     from keys.ed25519 import ED25519
     from ledger import migrate
     from ledger.application import LedgerApplication
@@ -201,8 +209,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         log_public_key=bytes(32),
         verifier=ED25519,
     ).close()
-    from projections.service import migrate_read_models
-
     _, writer = make_engines(settings)
     migrate.upgrade(writer)
     writer.dispose()
@@ -291,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     records_cli.register(sub)
     report_cli.register(sub)
     keys_cli.register(sub)
+    officials_cli.register(sub)
     return parser
 
 
@@ -302,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
-    except (SettingsError, KeyFileError) as exc:
+    except (SettingsError, KeyFileError, ApiConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

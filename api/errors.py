@@ -28,7 +28,6 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_rule_parameter": 422,
     "rule_blocked": 422,
     "quorum_not_reached": 422,
-    "rate_limited": 429,
     "clock_skew": 422,
     "bad_signature": 401,
     "unknown_key": 401,
@@ -39,6 +38,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "version_conflict": 409,
     "not_found": 404,
     "log_unavailable": 503,
+    # Sessions and limits (api/auth.py, api/access.py, api/ratelimit.py).
+    "unauthenticated": 401,
+    "invalid_session": 401,
+    "invalid_challenge": 401,
+    "forbidden_role": 403,
+    "out_of_scope": 403,
+    "rate_limited": 429,
+    "access_rule_missing": 500,
 }
 
 
@@ -47,9 +54,17 @@ def error_body(code: str, en: str, vi: str, **details: Any) -> dict[str, Any]:
     return {"code": code, "message_vi": vi, "message_en": en, "details": details}
 
 
-def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
+# A 401 names the scheme that would have worked: a session token, or a statement signature.
+_SESSION_CODES = frozenset({"unauthenticated", "invalid_session"})
+
+
+def error_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
     """A JSON error response; 401s name the scheme the API expects."""
-    headers = {"WWW-Authenticate": 'Signature realm="canbo-ledger"'} if status == 401 else None
+    if status == 401:
+        scheme = "Bearer" if body.get("code") in _SESSION_CODES else "Signature"
+        headers = {**(headers or {}), "WWW-Authenticate": f'{scheme} realm="canbo-ledger"'}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -58,7 +73,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(LedgerError)
     async def ledger_error(_request: Request, exc: LedgerError) -> JSONResponse:
-        return error_response(STATUS_BY_CODE.get(exc.code, 400), exc.to_dict())
+        status = STATUS_BY_CODE.get(exc.code, 400)
+        if status >= 500:
+            log.error("refused by a server-side fault", extra={"code": exc.code})
+        retry = exc.details.get("retry_after_seconds")
+        headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
+        return error_response(status, exc.to_dict(), headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,8 +3,9 @@
 A follower folds each personnel event with `ledger.personnel.fold.apply`, the code the server
 checked statements against, so a read model means what the server decided. It only goes as far
 as the log has sequenced (`log_state.position`), so every row can carry its leaf index. Each page
-of events is written in one transaction together with the projection's tracking position; the
-tracking row is locked first, so two processes never write the same page twice. The folded state
+of events is written in one transaction together with the projection's tracking position, after
+locking the tracking row and checking it has not moved since the page was read, so two processes
+never write the same page twice. The folded state
 stays in memory between pages and is rebuilt from the log when it does not match the stored
 position (a restart, another process ahead, a rebuild elsewhere).
 """
@@ -157,9 +158,11 @@ class Follower:
         return self.catch_up()
 
     def _one_page(self) -> tuple[bool, int]:
+        # Read and fold without the write lock (on SQLite it would stall the event store's
+        # inserts); take it only to write, after checking nobody moved the position meanwhile.
         try:
-            with self.writer.begin() as conn:
-                stored = self._lock_tracking_row(conn)
+            with self.reader.connect() as conn:
+                stored = self._position_of(conn)
                 head = conn.execute(
                     select(log_state.c.position).where(log_state.c.id == 1)
                 ).scalar()
@@ -176,13 +179,18 @@ class Follower:
                     inclusive_of_start=False,
                 )
                 page = self._locate(conn, notifications)
-                for located in page:
-                    self.projection.before(self.folded, located)
-                    self.folded.apply(located)
+            for located in page:
+                self.projection.before(self.folded, located)
+                self.folded.apply(located)
+            full = len(notifications) == PAGE
+            new_position = notifications[-1].id if full else head
+            with self.writer.begin() as conn:
+                if self._lock_tracking_row(conn) != stored:
+                    # Another process (or a rebuild) wrote meanwhile: fold again from its position.
+                    self._reset()
+                    return False, 0
                 if page:
                     self.projection.write(conn, self.folded, page)
-                full = len(notifications) == PAGE
-                new_position = notifications[-1].id if full else head
                 conn.execute(
                     update(projection_positions)
                     .where(projection_positions.c.name == self.name)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from api.read_models import ReadModelsDep
 from projections.exports import decisions_csv, ndjson, officials_csv
@@ -112,25 +112,45 @@ def _stream(chunks: Iterator[bytes] | Iterator[str], media_type: str) -> Streami
     return StreamingResponse(chunks, media_type=media_type)
 
 
-@router.get("/export/officials.ndjson", summary="Every service record, one JSON a line")
+@router.get(
+    "/export/officials.ndjson",
+    response_class=Response,
+    responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+    summary="Every service record, one JSON a line",
+)
 def officials_ndjson(models: ReadModelsDep) -> StreamingResponse:
     """Bulk export of the service records."""
     return _stream(ndjson(reader(models).each_service_record()), "application/x-ndjson")
 
 
-@router.get("/export/decisions.ndjson", summary="Every public decision, one JSON a line")
+@router.get(
+    "/export/decisions.ndjson",
+    response_class=Response,
+    responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+    summary="Every public decision, one JSON a line",
+)
 def decisions_ndjson(models: ReadModelsDep) -> StreamingResponse:
     """Bulk export of the decisions, in log order."""
     return _stream(ndjson(reader(models).each_decision()), "application/x-ndjson")
 
 
-@router.get("/export/officials.csv", summary="Officials as CSV")
+@router.get(
+    "/export/officials.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    summary="Officials as CSV",
+)
 def officials_as_csv(models: ReadModelsDep) -> StreamingResponse:
     """One row per official: public profile and current posts."""
     return _stream(officials_csv(reader(models).each_service_record()), "text/csv; charset=utf-8")
 
 
-@router.get("/export/decisions.csv", summary="Decisions as CSV")
+@router.get(
+    "/export/decisions.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    summary="Decisions as CSV",
+)
 def decisions_as_csv(models: ReadModelsDep) -> StreamingResponse:
     """One row per public decision."""
     return _stream(decisions_csv(reader(models).each_decision()), "text/csv; charset=utf-8")

@@ -25,7 +25,12 @@ def report_page() -> HTMLResponse:
     return HTMLResponse((STATIC / "report.html").read_text(encoding="utf-8"), headers=PAGE_HEADERS)
 
 
-@router.get("/report/form.js", summary="The report form's script")
+@router.get(
+    "/report/form.js",
+    summary="The report form's script",
+    response_class=Response,
+    responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
+)
 def report_script() -> Response:
     """Reads the form, posts JSON, shows the receipt."""
     return Response(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
@@ -15,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import LedgerDep
 from api.routes.statements import read_json_body
-from ledger.errors import InvalidPayload, LedgerError, NotFound
+from ledger.errors import InvalidPayload, NotFound
 from ledger.reports.desk import MAX_SEALED_BYTES
 from ledger.reports.statements import OPENING_TYPES
 from ledger.reports.statistics import statistics
@@ -26,41 +25,6 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 MAX_REPORT_BODY = MAX_SEALED_BYTES + 1024 * 1024
 RECEIPT_ANSWER_SECONDS = 0.25  # every receipt try answers after at least this: no timing tell
-
-
-class TooManyTries(LedgerError):
-    """A client tried too many receipt codes or reports in a short time."""
-
-    code = "rate_limited"
-
-
-class TryLimiter:
-    """At most `tries` per client in `window` seconds (in memory, per process)."""
-
-    def __init__(self, tries: int, window: float) -> None:
-        self.tries, self.window = tries, window
-        self.seen: dict[str, deque[float]] = {}
-
-    def check(self, client: str) -> None:
-        """Count one try; TooManyTries past the limit."""
-        now = time.monotonic()
-        recent = self.seen.setdefault(client, deque())
-        while recent and recent[0] <= now - self.window:
-            recent.popleft()
-        if len(recent) >= self.tries:
-            wait = int(recent[0] + self.window - now) + 1
-            raise TooManyTries(
-                f"too many tries from this client; try again in {wait} s",
-                f"thử quá nhiều lần; hãy thử lại sau {wait} giây",
-                retry_after=wait,
-            )
-        recent.append(now)
-        if len(self.seen) > 100_000:  # forget idle clients rather than grow without bound
-            self.seen = {k: v for k, v in self.seen.items() if v and v[-1] > now - self.window}
-
-
-receipt_tries = TryLimiter(tries=10, window=600)
-filings = TryLimiter(tries=20, window=3600)
 
 
 def _client(request: Request) -> str:
@@ -85,13 +49,38 @@ def report_keys(ledger: LedgerDep) -> dict[str, str]:
     return ledger.reports.public_keys()
 
 
-@router.post("", status_code=201, summary="File a report, no account needed")
+_NOT_FOUND = {404: {"description": "no report answers to this receipt code (always alike)"}}
+_REPORT_EXAMPLE = {
+    "category": "abuse_of_power",
+    "unit": "VN-HN/ba-dinh",
+    "text": "What happened, when, who was there",
+    "attachments": [{"name": "minutes.pdf", "data": "<base64, at most 10 MiB>"}],
+    "concerns": "CB-0001",
+    "identity": {"name": "optional", "contact": "optional", "official_id": "optional"},
+}
+
+
+def _json_body(example: Any) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
+        }
+    }
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="File a report, no account needed",
+    openapi_extra=_json_body(_REPORT_EXAMPLE),
+)
 async def file_report(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Plain fields (sealed here at once) or `sealed_content` sealed by `canbo report`.
 
     Answers with a receipt code: keep it; it is the only way back to the report.
     """
-    filings.check(_client(request))
+    request.app.state.services.report_filings.check(_client(request))
     form = await read_json_body(request, MAX_REPORT_BODY)
     filed = await run_in_threadpool(ledger.reports.file, form)
     return JSONResponse(filed, status_code=201, headers={"Cache-Control": "no-store"})
@@ -120,25 +109,37 @@ async def _by_receipt(call: Any, *args: Any) -> JSONResponse:
     return response
 
 
-@router.post("/status", summary="A report's status and messages, by its receipt code")
+@router.post(
+    "/status",
+    summary="A report's status and messages, by its receipt code",
+    responses=_NOT_FOUND,  # type: ignore[arg-type]
+)
 async def report_status(
     request: Request, body: Annotated[ReceiptBody, Body()], ledger: LedgerDep
 ) -> JSONResponse:
     """Status, deadlines and the handlers' messages; a wrong code gets 404, always alike."""
-    receipt_tries.check(_client(request))
+    request.app.state.services.receipt_tries.check(_client(request))
     return await _by_receipt(ledger.reports.status, body.receipt)
 
 
-@router.post("/reply", summary="Reply to the handlers, still anonymous")
+@router.post(
+    "/reply",
+    summary="Reply to the handlers, still anonymous",
+    responses=_NOT_FOUND,  # type: ignore[arg-type]
+)
 async def report_reply(
     request: Request, body: Annotated[ReplyBody, Body()], ledger: LedgerDep
 ) -> JSONResponse:
     """The reply is sealed to the committee; only its hash enters the log."""
-    receipt_tries.check(_client(request))
+    request.app.state.services.receipt_tries.check(_client(request))
     return await _by_receipt(ledger.reports.reply, body.receipt, body.text)
 
 
-@router.post("/open", summary="A handler's signed read of a report, or opening of an identity")
+@router.post(
+    "/open",
+    summary="A handler's signed read of a report, or opening of an identity",
+    openapi_extra=_json_body({"statement": "<canonical JSON of report.read>", "signature": "…"}),
+)
 async def open_report(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Submit a signed `report.read` (or `identity.open`): it is recorded first, then answered
     with what it opens, so no read leaves no trace."""

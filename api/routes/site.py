@@ -28,6 +28,12 @@ router = APIRouter(prefix="/site", tags=["transparency site"])
 _PAGED = re.compile(r"^(officials|decisions)/(?:index|page-(\d{1,6}))\.html$")
 _RECORD = re.compile(r"^(units|officials)/([^/]+)\.html$")
 _PROOF = re.compile(r"^proof/(\d{1,18})\.html$")
+# The site loads nothing from elsewhere and runs no script when served live; its search form
+# submits to itself.
+SITE_POLICY = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
+    "data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+}
 
 
 def _site(request: Request, ledger: LedgerDep, models: ReadModelsDep) -> Site:
@@ -40,14 +46,28 @@ def _site(request: Request, ledger: LedgerDep, models: ReadModelsDep) -> Site:
     return site
 
 
-@router.get("", include_in_schema=False)
-@router.get("/", include_in_schema=False)
+_HOME = {
+    "response_class": RedirectResponse,
+    "responses": {
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+        307: {"description": "to /site/index.html"},
+    },
+    "summary": "The transparency site's home (a redirect to it)",
+}
+
+
+@router.get("", **_HOME)  # type: ignore[arg-type]
+@router.get("/", **_HOME)  # type: ignore[arg-type]
 def site_root() -> RedirectResponse:
     """The home page."""
     return RedirectResponse("/site/index.html")
 
 
-@router.get("/{page:path}", response_class=HTMLResponse, summary="A page of the transparency site")
+@router.get(
+    "/{page:path}",
+    response_class=HTMLResponse,
+    summary="A page of the transparency site",
+)
 def page(
     request: Request,
     ledger: LedgerDep,
@@ -96,8 +116,9 @@ def page(
     elif match := _PROOF.match(path):
         html = _proof_page(site, ledger, lang, int(match.group(1)))
     if html is None:
-        return HTMLResponse(site.not_found(lang, path or "index.html"), status_code=404)
-    return HTMLResponse(html)
+        # The API's one error shape, as every endpoint answers (api/errors.py).
+        raise NotFound(f"the site has no page {page!r}", f"trang {page!r} không tồn tại", page=page)
+    return HTMLResponse(html, headers=SITE_POLICY)
 
 
 def _proof_page(site: Site, ledger: LedgerDep, lang: str, index: int) -> str | None:

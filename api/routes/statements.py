@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep
+from api.schemas import EventReceipt, PendingReceipts, Receipt
 from ledger.bootstrap import Ledger, ReceiptPending
 from ledger.errors import MalformedStatement, StatementTooLarge
 from ledger.statement import MAX_STATEMENT_BYTES, SignedStatement, parse_envelope
@@ -28,6 +29,33 @@ _ENVELOPE_EXAMPLE = {
     # ledger.statement.signing_message: the signature is good for this log only.
     "signature": "<base64 Ed25519 signature of 'canbo-ledger/statement/v1\\n' + origin + "
     "'\\n' + the statement text>",
+}
+# The envelope's schema (parse_envelope checks it and more: canonical form, sizes, signature).
+_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["statement", "signature"],
+    "additionalProperties": False,
+    "properties": {
+        "statement": {"type": "string", "description": "the statement's RFC 8785 JSON text"},
+        "signature": {"type": "string", "description": "base64 Ed25519 signature (64 bytes)"},
+    },
+}
+_BATCH_SCHEMA = {
+    "type": "object",
+    "required": ["statements"],
+    "properties": {
+        "statements": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_BATCH,
+            "items": _ENVELOPE_SCHEMA,
+        }
+    },
+}
+# The answers of a submission: the receipt, or links to it when the sequencer is behind.
+_SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"model": Receipt, "description": "recorded: the receipt"},
+    202: {"model": PendingReceipts, "description": "recorded, not yet sequenced"},
 }
 
 
@@ -94,10 +122,13 @@ def _pending(ids: list[int]) -> JSONResponse:
     "",
     status_code=201,
     summary="Submit one signed statement",
+    responses=_SUBMIT_RESPONSES,
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"example": _ENVELOPE_EXAMPLE}},
+            "content": {
+                "application/json": {"schema": _ENVELOPE_SCHEMA, "example": _ENVELOPE_EXAMPLE}
+            },
         }
     },
 )
@@ -107,7 +138,23 @@ async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
     return await _submit(ledger, [parse_envelope(envelope)])
 
 
-@router.post("/batch", status_code=201, summary="Submit up to 100 statements, all or nothing")
+@router.post(
+    "/batch",
+    status_code=201,
+    summary="Submit up to 100 statements, all or nothing",
+    responses=_SUBMIT_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": _BATCH_SCHEMA,
+                    "example": {"statements": [_ENVELOPE_EXAMPLE]},
+                }
+            },
+        }
+    },
+)
 async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Check every statement, then save all in one transaction (or none) and sequence them."""
     body = await read_json_body(request, MAX_BATCH * MAX_ENVELOPE_BYTES)
@@ -130,7 +177,9 @@ async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
 receipts_router = APIRouter(prefix="/v1/receipts", tags=["statements"])
 
 
-@receipts_router.get("/{notification_id}", summary="Receipt of a stored event")
+@receipts_router.get(
+    "/{notification_id}", summary="Receipt of a stored event", response_model=EventReceipt
+)
 def receipt(
     notification_id: Annotated[int, Path(ge=1, le=2**63 - 1)], ledger: LedgerDep
 ) -> dict[str, Any]:

@@ -53,7 +53,7 @@ class BenchLog:
 
 def open_bench_log(data_dir: Path, origin: str) -> BenchLog:
     """Init a data dir, open it, and enrol one official for unit scope HN (the registrar signs)."""
-    result = init_data_dir(data_dir, unencrypted_keys=True, origin=origin)
+    result = init_data_dir(data_dir, unencrypted_keys=True, origin=origin, enable_reports=False)
     # result.settings, not Settings.load: an inherited CANBO_DATABASE_URL must not redirect it.
     ledger = open_ledger(result.settings)
     registrar = read_private_key(result.registrar_key_file, None, allow_unencrypted=True)

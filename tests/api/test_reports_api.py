@@ -28,8 +28,6 @@ FORM = {"category": "abuse_of_power", "unit": COMMUNE, "text": "Ép cấp dướ
 def desk_client(tmp_path: Path) -> Iterator[tuple[Desk, TestClient]]:
     log = make_log(tmp_path / "data", reports=True)
     app = create_app(log.open)
-    report_routes.receipt_tries.seen.clear()
-    report_routes.filings.seen.clear()
     with TestClient(app) as client:
         desk = Desk(log, app.state.ledger)
         build_province(desk)
@@ -92,7 +90,7 @@ def test_a_wrong_code_gets_the_same_answer_and_tries_are_limited(
     for _ in range(7):
         client.post("/v1/reports/status", json={"receipt": "nonsense"})
     limited = client.post("/v1/reports/status", json={"receipt": "nonsense"})
-    assert limited.status_code == 429 and limited.json()["details"]["retry_after"] > 0
+    assert limited.status_code == 429 and limited.json()["details"]["retry_after_seconds"] > 0
 
 
 @pytest.mark.parametrize(

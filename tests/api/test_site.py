@@ -88,5 +88,5 @@ def test_live_site_search_language_switch_and_proof(
     proof = client.get(f"/site/proof/{index.group(1)}.html")
     assert proof.status_code == 200 and "leaf-hash" in proof.text
     missing = client.get("/site/officials/CB-NOBODY.html")
-    assert missing.status_code == 404 and "Không tìm thấy" in missing.text
+    assert missing.status_code == 404 and missing.json()["message_vi"].startswith("trang")
     assert client.get("/site/proof/999999.html").status_code == 404

@@ -112,7 +112,7 @@ def notice_statement(
 
 def build_log(data_dir: Path, notices: int) -> VerifyLog:
     """Init a log, enrol OFFICIAL, publish `notices` notices (batches of 100), close it."""
-    init_data_dir(data_dir, origin=ORIGIN, unencrypted_keys=True)
+    init_data_dir(data_dir, origin=ORIGIN, unencrypted_keys=True, enable_reports=False)
     log = VerifyLog(data_dir)
     ledger = log.open()
     try:

@@ -25,7 +25,11 @@ def test_a_postgres_log_verifies_and_a_deleted_event_is_found(
     tmp_path: Path, postgres_database_url: str
 ) -> None:
     result = init_data_dir(
-        tmp_path / "pg", origin=ORIGIN, database_url=postgres_database_url, unencrypted_keys=True
+        tmp_path / "pg",
+        origin=ORIGIN,
+        database_url=postgres_database_url,
+        unencrypted_keys=True,
+        enable_reports=False,
     )
     log = VerifyLog(tmp_path / "pg")
     ledger = open_ledger(result.settings, sequence_in_process=True)
