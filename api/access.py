@@ -59,6 +59,7 @@ ACCESS: dict[tuple[str, str], AccessRule] = {
     ("GET", "/v1/inspection/keys/{key_id}"): require_role(INSPECTION_ROLES),
     ("GET", "/v1/inspection/decisions/{decision_id:path}"): require_role(INSPECTION_ROLES),
     ("GET", "/v1/inspection/reports"): require_role(INSPECTION_ROLES, unit="unit"),
+    ("GET", "/v1/inspection/rounds"): require_role(INSPECTION_ROLES, unit="unit"),
     # Personnel records: public reads (only public profiles; personal data stays in the vault).
     ("GET", "/v1/statement-types"): OPEN,
     ("GET", "/v1/records/{kind}/{record_id:path}"): OPEN,

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from api.deps import LedgerDep, ServicesDep, SessionDep
 from ledger.domain.keys import record_to_json
 from ledger.errors import NotFound
-from ledger.personnel.inspection import decision_verdicts, reports_overview
+from ledger.personnel.inspection import decision_verdicts, reports_overview, rounds_overview
 from ledger.registry import scope_covers
 from ledger.rules.dates import local_date
 
@@ -127,3 +127,21 @@ def list_reports(
     today = local_date(ledger.app.clock())
     reports = reports_overview(ledger.personnel, covers, today, overdue_only=overdue)
     return {"as_of": today.isoformat(), "reports": reports}
+
+
+@router.get("/rounds", summary="Cross-inspection rounds of your units, findings and follow-ups")
+def list_rounds(
+    session: SessionDep,
+    ledger: LedgerDep,
+    unit: Annotated[
+        str | None,
+        Query(pattern=UNIT_PATTERN, description="only rounds touching this unit or those below"),
+    ] = None,
+) -> dict[str, Any]:
+    """Rounds inspecting (or done by) units in scope; follow-ups past their deadline flagged."""
+
+    def covers(round_unit: str) -> bool:
+        return session.covers(round_unit) and (unit is None or scope_covers(unit, round_unit))
+
+    today = local_date(ledger.app.clock())
+    return {"as_of": today.isoformat(), "rounds": rounds_overview(ledger.personnel, covers, today)}

@@ -24,6 +24,7 @@ from ledger.personnel.fields import (
 )
 from ledger.personnel.kinds import PRIVATE_FIELD, StatementKind, kind
 from ledger.reports.statements import REPORT_STATEMENTS
+from ledger.rounds.statements import ROUND_STATEMENTS
 from ledger.rules.decision import Kind, RotationKind
 from ledger.rules.model import Penalty, Rank, TitleGroup
 
@@ -498,7 +499,7 @@ CATALOGUE: dict[str, StatementKind] = {
 }
 
 
-CATALOGUE.update({k.type: k for k in REPORT_STATEMENTS})
+CATALOGUE.update({k.type: k for k in [*REPORT_STATEMENTS, *ROUND_STATEMENTS]})
 
 
 def statement_types_table() -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ from ledger.personnel.state import (
     UnitState,
 )
 from ledger.reports.fold import REPORT_FOLDS
+from ledger.rounds.fold import ROUND_FOLDS
 from ledger.rules.model import Level, Post, Rank, TitleGroup
 
 
@@ -423,4 +424,5 @@ FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "consultation.ask": _consultation_ask,
     "consultation.answer": _consultation_answer,
     **REPORT_FOLDS,
+    **ROUND_FOLDS,
 }

@@ -118,3 +118,46 @@ def reports_overview(
                 }
             )
     return sorted(found, key=lambda r: (r["received_on"], r["report_id"]))
+
+
+def rounds_overview(
+    reader: PersonnelReader, covers: Callable[[str], bool], today: date
+) -> list[dict[str, Any]]:
+    """Cross-inspection rounds touching units in scope, with findings and follow-ups (overdue
+    ones flagged)."""
+    found = []
+    with reader.snapshot(None) as snap:
+        for inspection in snap.state.rounds.values():
+            if not (covers(inspection.inspecting_unit) or any(map(covers, inspection.units))):
+                continue
+            found.append(
+                {
+                    "round_id": inspection.id,
+                    "inspecting_unit": inspection.inspecting_unit,
+                    "units": list(inspection.units),
+                    "period": [
+                        inspection.period_from.isoformat(),
+                        inspection.period_to.isoformat(),
+                    ],
+                    "inspectors": list(inspection.inspectors),
+                    "subject": inspection.subject,
+                    "opened_on": inspection.opened_on.isoformat(),
+                    "closed_on": inspection.closed_on.isoformat() if inspection.closed_on else None,
+                    "conclusion": inspection.conclusion,
+                    "findings": [vars(f) for f in inspection.findings.values()],
+                    "follow_ups": [
+                        {
+                            "follow_up_id": a.id,
+                            "finding_id": a.finding_id,
+                            "unit": a.unit,
+                            "action": a.action,
+                            "deadline": a.deadline.isoformat(),
+                            "resolved_on": a.resolved_on.isoformat() if a.resolved_on else None,
+                            "result": a.result,
+                            "overdue": a.resolved_on is None and today > a.deadline,
+                        }
+                        for a in inspection.follow_ups.values()
+                    ],
+                }
+            )
+    return sorted(found, key=lambda r: (r["opened_on"], r["round_id"]))

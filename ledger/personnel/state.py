@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.reports.state import ReportState
+from ledger.rounds.state import InspectionRound
 from ledger.rules.model import Framework, Level, Post, TitleGroup
 
 
@@ -268,6 +269,7 @@ class PersonnelState:
     initiatives: dict[str, InitiativeState] = field(default_factory=dict)
     consultations: dict[str, ConsultationState] = field(default_factory=dict)
     reports: dict[str, ReportState] = field(default_factory=dict)
+    rounds: dict[str, InspectionRound] = field(default_factory=dict)
     # Decisions in the order they took effect (approval order): the derivation's input.
     effect_order: list[str] = field(default_factory=list)
     # Where each record's latest change was recorded, and all its changes.

@@ -115,6 +115,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/v1/inspection/reports"): Probe(
         "/v1/inspection/reports", params={"unit": OWN_UNIT}, unit=OWN_UNIT
     ),
+    ("GET", "/v1/inspection/rounds"): Probe(
+        "/v1/inspection/rounds", params={"unit": OWN_UNIT}, unit=OWN_UNIT
+    ),
     ("GET", "/healthz"): Probe("/healthz"),
     ("GET", "/readyz"): Probe("/readyz"),
     ("GET", "/metrics"): Probe("/metrics"),

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from ledger.errors import InvalidPayload, NotAuthorised
 from tests.api.sessions import UNLIMITED, bearer, login
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import COMMUNE, build_province, chair_collective, decision
@@ -89,3 +90,79 @@ def test_inspection_sees_reports_handling_overdue_reads_and_openings(
     assert client.get("/v1/inspection/reports", headers=other).json()["reports"] == []
     outside = client.get("/v1/inspection/reports", params={"unit": COMMUNE}, headers=other)
     assert outside.status_code == 403
+
+
+def test_a_cross_inspection_round_with_findings_and_follow_ups(
+    desk_client: tuple[Desk, TestClient],
+) -> None:
+    desk, client = desk_client
+    desk.register("CB-CLERK", "CB-INSP", COMMUNE)  # the inspector as an official record
+    opening = {
+        "round_id": "KT-2026-1",
+        "inspecting_unit": "QN",
+        "units": [COMMUNE],
+        "period_from": "2025-07-01",
+        "period_to": "2026-06-30",
+        "inspectors": ["CB-INSP"],
+        "subject": "Công tác bổ nhiệm, luân chuyển",
+    }
+    wrong = {**opening, "round_id": "KT-X", "inspecting_unit": COMMUNE}
+    with pytest.raises(InvalidPayload) as refused:
+        desk.submit("CB-INSP", "inspection.open", wrong)
+    assert "below" in str(refused.value)
+    desk.submit("CB-INSP", "inspection.open", opening)
+    desk.submit(
+        "CB-INSP",
+        "inspection.finding",
+        {
+            "round_id": "KT-2026-1",
+            "finding_id": "F1",
+            "unit": COMMUNE,
+            "severity": "major",
+            "summary": "Bổ nhiệm thiếu quy trình lấy phiếu",
+        },
+    )
+    desk.submit(
+        "CB-INSP",
+        "inspection.follow_up",
+        {
+            "round_id": "KT-2026-1",
+            "follow_up_id": "A1",
+            "finding_id": "F1",
+            "unit": COMMUNE,
+            "action": "Rà soát lại quy trình",
+            "deadline": desk.days(30),
+        },
+    )
+    desk.submit(
+        "CB-INSP",
+        "inspection.follow_up",
+        {
+            "round_id": "KT-2026-1",
+            "follow_up_id": "A2",
+            "finding_id": "F1",
+            "unit": COMMUNE,
+            "action": "Báo cáo kết quả",
+            "deadline": desk.days(5),
+        },
+    )
+    # Only the unit responsible reports a follow-up done.
+    with pytest.raises(NotAuthorised):
+        desk.submit(
+            "CB-OTHER",
+            "inspection.resolve",
+            {"round_id": "KT-2026-1", "follow_up_id": "A1", "result": "x"},
+        )
+    desk.submit(
+        "CB-CHAIR",
+        "inspection.resolve",
+        {"round_id": "KT-2026-1", "follow_up_id": "A1", "result": "Đã rà soát"},
+    )
+    desk.log.clock.advance(days=10)
+    inspector = bearer(login(client, desk.keys["CB-INSP"]))
+    (shown,) = client.get("/v1/inspection/rounds", headers=inspector).json()["rounds"]
+    assert [f["id"] for f in shown["findings"]] == ["F1"]
+    overdue = {a["follow_up_id"]: a["overdue"] for a in shown["follow_ups"]}
+    assert overdue == {"A1": False, "A2": True}
+    other = bearer(login(client, desk.keys["CB-INSP-OTHER"]))
+    assert client.get("/v1/inspection/rounds", headers=other).json()["rounds"] == []
