@@ -204,6 +204,19 @@ CATALOGUE: dict[str, StatementKind] = {
             },
         ),
         kind(
+            "framework.annul",
+            "framework",
+            False,
+            {"inspector"},
+            "Annul a published version (inspection, with reasons): it no longer applies to "
+            "decisions recorded after",
+            {
+                "framework_id": ID,
+                "proposal": integer(1, 10_000),
+                "reason": REASON,
+            },
+        ),
+        kind(
             "official.register",
             "official",
             True,

@@ -182,6 +182,12 @@ def _framework_withdraw(s: PersonnelState, e: Entry) -> None:
     proposal.status = "withdrawn"
 
 
+def _framework_annul(s: PersonnelState, e: Entry) -> None:
+    proposal = s.frameworks[e.payload["framework_id"]].proposals[e.payload["proposal"]]
+    proposal.status = "annulled"
+    proposal.annulled_at = e.time
+
+
 def _official_register(s: PersonnelState, e: Entry) -> None:
     p = e.payload
     s.officials[p["official_id"]] = OfficialState(
@@ -399,6 +405,7 @@ FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "framework.approve": _framework_approve,
     "framework.publish": _framework_publish,
     "framework.withdraw": _framework_withdraw,
+    "framework.annul": _framework_annul,
     "official.register": _official_register,
     "official.update": _official_update,
     "official.training": _official_training,

@@ -63,7 +63,8 @@ class FrameworkProposal:
     parameters: dict[str, Any]
     summary: str
     approvals: list[str] = field(default_factory=list)
-    status: str = "proposed"  # proposed, published, withdrawn
+    status: str = "proposed"  # proposed, published, withdrawn, annulled
+    annulled_at: datetime | None = None  # when inspection annulled it
     published_at: datetime | None = None
     version: str | None = None  # set when published
 
@@ -78,7 +79,7 @@ class FrameworkState:
     proposals: dict[int, FrameworkProposal] = field(default_factory=dict)
 
     def published(self) -> list[FrameworkProposal]:
-        """Published versions, oldest first."""
+        """Published versions in force (not annulled), oldest first."""
         return [p for p in self.proposals.values() if p.status == "published"]
 
     def versions(self) -> list[Framework]:
