@@ -57,6 +57,9 @@ ACCESS: dict[tuple[str, str], AccessRule] = {
     # Inspection reads: scoped to the units the session covers.
     ("GET", "/v1/inspection/keys"): require_role(INSPECTION_ROLES, unit="unit"),
     ("GET", "/v1/inspection/keys/{key_id}"): require_role(INSPECTION_ROLES),
+    ("GET", "/v1/inspection/decisions/{decision_id:path}"): require_role(INSPECTION_ROLES),
+    ("GET", "/v1/inspection/reports"): require_role(INSPECTION_ROLES, unit="unit"),
+    ("GET", "/v1/inspection/rounds"): require_role(INSPECTION_ROLES, unit="unit"),
     # Inspection views over the read models (projections/inspection/).
     ("GET", "/v1/inspection/decisions"): require_role(INSPECTION_ROLES, unit="unit"),
     ("GET", "/v1/inspection/holds"): require_role(INSPECTION_ROLES, unit="unit"),

@@ -1,8 +1,9 @@
-"""Inspection reads: the key registry of the units a session covers."""
+"""Inspection reads, for the units a session covers: the key registry, decisions' rule checks
+with the reasons the public never sees, and the handling of reports."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
@@ -11,6 +12,9 @@ from pydantic import BaseModel
 from api.deps import LedgerDep, ServicesDep, SessionDep
 from ledger.domain.keys import record_to_json
 from ledger.errors import NotFound
+from ledger.personnel.inspection import decision_verdicts, reports_overview, rounds_overview
+from ledger.registry import scope_covers
+from ledger.rules.dates import local_date
 
 router = APIRouter(prefix="/v1/inspection", tags=["inspection"])
 
@@ -82,3 +86,62 @@ def get_key(
             key_id=key_id,
         )
     return KeyRecordPublic(**record_to_json(record))
+
+
+@router.get(
+    "/decisions/{decision_id:path}",
+    summary="A decision's rule checks with their reasons, holds included",
+)
+def decision_checks(
+    decision_id: Annotated[str, Path(max_length=120)],
+    session: SessionDep,
+    ledger: LedgerDep,
+) -> dict[str, Any]:
+    """Every rule check the decision went through, as the server saw it, with the reasons of
+    holds that the public never sees. A decision outside your scope reads as missing."""
+    found = decision_verdicts(ledger.personnel, decision_id)
+    if not session.covers(found["unit"]):
+        raise NotFound(
+            f"no decision {decision_id!r} in your scope {session.unit_scope}",
+            "không có quyết định này trong phạm vi của bạn",
+        )
+    return found
+
+
+@router.get("/reports", summary="Reports of your units: handling, deadlines, reads, openings")
+def list_reports(
+    session: SessionDep,
+    ledger: LedgerDep,
+    unit: Annotated[
+        str | None,
+        Query(pattern=UNIT_PATTERN, description="only reports of this unit and those below it"),
+    ] = None,
+    overdue: Annotated[bool, Query(description="only reports past a deadline")] = False,
+) -> dict[str, Any]:
+    """Reports in scope with status, deadlines (overdue flagged), who read them and every
+    opening of a reporter's identity. Never their content."""
+
+    def covers(report_unit: str) -> bool:
+        return session.covers(report_unit) and (unit is None or scope_covers(unit, report_unit))
+
+    today = local_date(ledger.app.clock())
+    reports = reports_overview(ledger.personnel, covers, today, overdue_only=overdue)
+    return {"as_of": today.isoformat(), "reports": reports}
+
+
+@router.get("/rounds", summary="Cross-inspection rounds of your units, findings and follow-ups")
+def list_rounds(
+    session: SessionDep,
+    ledger: LedgerDep,
+    unit: Annotated[
+        str | None,
+        Query(pattern=UNIT_PATTERN, description="only rounds touching this unit or those below"),
+    ] = None,
+) -> dict[str, Any]:
+    """Rounds inspecting (or done by) units in scope; follow-ups past their deadline flagged."""
+
+    def covers(round_unit: str) -> bool:
+        return session.covers(round_unit) and (unit is None or scope_covers(unit, round_unit))
+
+    today = local_date(ledger.app.clock())
+    return {"as_of": today.isoformat(), "rounds": rounds_overview(ledger.personnel, covers, today)}

@@ -24,6 +24,7 @@ from ledger.personnel.fields import (
 )
 from ledger.personnel.kinds import PRIVATE_FIELD, StatementKind, kind
 from ledger.reports.statements import REPORT_STATEMENTS
+from ledger.rounds.statements import ROUND_STATEMENTS
 from ledger.rules.decision import Kind, RotationKind
 from ledger.rules.model import Penalty, Rank, TitleGroup
 
@@ -196,6 +197,19 @@ CATALOGUE: dict[str, StatementKind] = {
             False,
             PERSONNEL_STAFF | {"committee"},
             "Withdraw a proposal before it is published",
+            {
+                "framework_id": ID,
+                "proposal": integer(1, 10_000),
+                "reason": REASON,
+            },
+        ),
+        kind(
+            "framework.annul",
+            "framework",
+            False,
+            {"inspector"},
+            "Annul a published version (inspection, with reasons): it no longer applies to "
+            "decisions recorded after",
             {
                 "framework_id": ID,
                 "proposal": integer(1, 10_000),
@@ -498,7 +512,7 @@ CATALOGUE: dict[str, StatementKind] = {
 }
 
 
-CATALOGUE.update({k.type: k for k in REPORT_STATEMENTS})
+CATALOGUE.update({k.type: k for k in [*REPORT_STATEMENTS, *ROUND_STATEMENTS]})
 
 
 def statement_types_table() -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ from ledger.personnel.state import (
     UnitState,
 )
 from ledger.reports.fold import REPORT_FOLDS
+from ledger.rounds.fold import ROUND_FOLDS
 from ledger.rules.model import Level, Post, Rank, TitleGroup
 
 
@@ -179,6 +180,12 @@ def _framework_publish(s: PersonnelState, e: Entry) -> None:
 def _framework_withdraw(s: PersonnelState, e: Entry) -> None:
     proposal = s.frameworks[e.payload["framework_id"]].proposals[e.payload["proposal"]]
     proposal.status = "withdrawn"
+
+
+def _framework_annul(s: PersonnelState, e: Entry) -> None:
+    proposal = s.frameworks[e.payload["framework_id"]].proposals[e.payload["proposal"]]
+    proposal.status = "annulled"
+    proposal.annulled_at = e.time
 
 
 def _official_register(s: PersonnelState, e: Entry) -> None:
@@ -398,6 +405,7 @@ FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "framework.approve": _framework_approve,
     "framework.publish": _framework_publish,
     "framework.withdraw": _framework_withdraw,
+    "framework.annul": _framework_annul,
     "official.register": _official_register,
     "official.update": _official_update,
     "official.training": _official_training,
@@ -423,4 +431,5 @@ FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "consultation.ask": _consultation_ask,
     "consultation.answer": _consultation_answer,
     **REPORT_FOLDS,
+    **ROUND_FOLDS,
 }

@@ -21,9 +21,16 @@ from ledger.personnel.fold import Entry
 from ledger.personnel.record import KINDS, PersonnelRecord, record_aggregate_id
 from ledger.personnel.work import PersonnelWork
 from ledger.reports import checks as report_checks
+from ledger.rounds import checks as round_checks
 from ledger.statement import Statement
 
-CHECKS = {**organisation.CHECKS, **decisions.CHECKS, **registers.CHECKS, **report_checks.CHECKS}
+CHECKS = {
+    **organisation.CHECKS,
+    **decisions.CHECKS,
+    **registers.CHECKS,
+    **report_checks.CHECKS,
+    **round_checks.CHECKS,
+}
 assert set(CHECKS) == set(CATALOGUE), "every catalogued type has its check"
 
 

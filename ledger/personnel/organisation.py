@@ -293,6 +293,14 @@ def framework_withdraw(w: PersonnelWork, signer: KeyRecord, st: Statement, _: An
     return {}
 
 
+def framework_annul(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
+    framework, proposal = _proposal(w, st)
+    w.require_scope(signer, framework.province, "annul criteria frameworks")
+    if proposal.status != "published":
+        raise wrong_status("proposal", str(proposal.number), proposal.status, "published")
+    return {}
+
+
 def official_register(
     w: PersonnelWork, signer: KeyRecord, st: Statement, private: dict[str, Any] | None
 ) -> Outcome:
@@ -383,6 +391,7 @@ CHECKS: dict[str, Check] = {
     "framework.approve": framework_approve,
     "framework.publish": framework_publish,
     "framework.withdraw": framework_withdraw,
+    "framework.annul": framework_annul,
     "official.register": official_register,
     "official.update": official_update,
     "official.training": official_training,

@@ -38,6 +38,7 @@ KINDS = {
     "initiative": "initiative_id",
     "consultation": "consultation_id",
     "report": "report_id",
+    "inspection": "round_id",
 }
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.reports.state import ReportState
+from ledger.rounds.state import InspectionRound
 from ledger.rules.model import Framework, Level, Post, TitleGroup
 
 
@@ -62,7 +63,8 @@ class FrameworkProposal:
     parameters: dict[str, Any]
     summary: str
     approvals: list[str] = field(default_factory=list)
-    status: str = "proposed"  # proposed, published, withdrawn
+    status: str = "proposed"  # proposed, published, withdrawn, annulled
+    annulled_at: datetime | None = None  # when inspection annulled it
     published_at: datetime | None = None
     version: str | None = None  # set when published
 
@@ -77,7 +79,7 @@ class FrameworkState:
     proposals: dict[int, FrameworkProposal] = field(default_factory=dict)
 
     def published(self) -> list[FrameworkProposal]:
-        """Published versions, oldest first."""
+        """Published versions in force (not annulled), oldest first."""
         return [p for p in self.proposals.values() if p.status == "published"]
 
     def versions(self) -> list[Framework]:
@@ -268,6 +270,7 @@ class PersonnelState:
     initiatives: dict[str, InitiativeState] = field(default_factory=dict)
     consultations: dict[str, ConsultationState] = field(default_factory=dict)
     reports: dict[str, ReportState] = field(default_factory=dict)
+    rounds: dict[str, InspectionRound] = field(default_factory=dict)
     # Decisions in the order they took effect (approval order): the derivation's input.
     effect_order: list[str] = field(default_factory=list)
     # Where each record's latest change was recorded, and all its changes.

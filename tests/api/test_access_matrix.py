@@ -108,6 +108,16 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/v1/reports/statistics"): Probe("/v1/reports/statistics"),
     # Signed by an official, who may not read reports: refused, whoever sends it.
     ("POST", "/v1/reports/open"): Probe("/v1/reports/open", 403, body=lambda c: _report_read(c)),
+    # A decision that does not exist reads as missing for everyone allowed to ask.
+    ("GET", "/v1/inspection/decisions/{decision_id:path}"): Probe(
+        "/v1/inspection/decisions/QD-none", 404
+    ),
+    ("GET", "/v1/inspection/reports"): Probe(
+        "/v1/inspection/reports", params={"unit": OWN_UNIT}, unit=OWN_UNIT
+    ),
+    ("GET", "/v1/inspection/rounds"): Probe(
+        "/v1/inspection/rounds", params={"unit": OWN_UNIT}, unit=OWN_UNIT
+    ),
     # Inspection views (read models): the whole scope, or the province's communes compared.
     **{
         ("GET", f"/v1/inspection/{view}"): Probe(f"/v1/inspection/{view}", params=params)

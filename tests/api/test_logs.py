@@ -17,6 +17,8 @@ from tests.conftest import LogFixture
 
 SECRET_TITLE = "Báo cáo về việc nhận hối lộ của trưởng phòng"
 SECRET_BODY = "Người báo cáo: Nguyễn Văn A, số điện thoại 0912345678"
+REPORT_TEXT = "Phó chủ tịch xã nhận tiền để cấp sổ đỏ"
+REPORTER = "Trần Văn Tố Giác"
 
 
 class Captured(logging.Handler):
@@ -46,7 +48,7 @@ def test_logs_carry_request_ids_and_nothing_secret(
 
     entries = [json.loads(line) for line in captured.lines]  # every line is JSON
     requests = [e for e in entries if e.get("message") == "request"]
-    assert len(requests) == 7
+    assert len(requests) == 10
     assert all(len(e["request_id"]) == 32 for e in requests)
     assert {"method", "route", "status", "duration_ms"} <= set(requests[0])
     failure = next(e for e in entries if "exception" in e)
@@ -86,7 +88,23 @@ def _scenario(api: TestClient, log: LogFixture, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setitem(access.ACCESS, ("GET", "/v1/test-broken"), access.OPEN_UNLIMITED)
     TestClient(api.app, raise_server_exceptions=False).get("/v1/test-broken")
+    # A report: its text, the reporter's identity and the receipt code stay out of the logs.
+    filed = api.post(
+        "/v1/reports",
+        json={
+            "category": "corruption",
+            "unit": "VN-HN/ba-dinh",
+            "text": REPORT_TEXT,
+            "identity": {"name": REPORTER, "contact": "0988777666"},
+        },
+    ).json()
+    api.post("/v1/reports/status", json={"receipt": filed["receipt"]})
+    api.post("/v1/reports/reply", json={"receipt": filed["receipt"], "text": REPORT_TEXT})
     return [
+        REPORT_TEXT,
+        REPORTER,
+        "0988777666",
+        filed["receipt"],
         SECRET_TITLE,
         SECRET_BODY,
         "0912345678",

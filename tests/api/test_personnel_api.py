@@ -13,6 +13,7 @@ from ledger.personnel.private import commitment_of
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import COMMUNE, build_province, chair_collective, decision
 from tests.ledger.personnel.desk import Desk, personal_data
+from tests.servers import ServerThread
 
 
 @pytest.fixture
@@ -182,36 +183,19 @@ def test_canbo_records_reads_a_real_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
-    import socket
-    import threading
-    import time
-
-    import uvicorn
 
     from api.cli import main
 
     log = make_log(tmp_path / "data")
     app = create_app(log.open)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with ServerThread(app) as server:
         build_province(Desk(log, app.state.ledger))
-        url = f"http://127.0.0.1:{port}"
+        url = server.url
         assert main(["records", "post", f"{COMMUNE}/vice", "--url", url]) == 0
         shown = json.loads(capsys.readouterr().out)
         assert shown["key_position"] is True and shown["holders"] == []
         assert main(["records", "decision", "NONE", "--url", url]) == 1
         assert "NONE" in capsys.readouterr().err
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_statement_types_are_served(desk_client: tuple[Desk, TestClient]) -> None:

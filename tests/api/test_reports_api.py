@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -20,6 +17,7 @@ from api.routes import reports as report_routes
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import COMMUNE, OTHER_COMMUNE, build_province
 from tests.ledger.personnel.desk import Desk
+from tests.servers import ServerThread
 
 FORM = {"category": "abuse_of_power", "unit": COMMUNE, "text": "Ép cấp dưới ký khống"}
 
@@ -131,18 +129,9 @@ def test_canbo_report_seals_on_this_machine_against_a_real_server(
 
     log = make_log(tmp_path / "data", reports=True)
     app = create_app(log.open)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with ServerThread(app) as server:
         build_province(Desk(log, app.state.ledger))
-        url = f"http://127.0.0.1:{port}"
+        url = server.url
         text = tmp_path / "report.txt"
         text.write_text("Thu tiền trái phép khi cấp giấy", encoding="utf-8")
         evidence = tmp_path / "anh.jpg"
@@ -179,6 +168,3 @@ def test_canbo_report_seals_on_this_machine_against_a_real_server(
         monkeypatch.setattr("sys.stdin", io.StringIO("0000-0000-0000-0000-0000\n"))
         assert main(["report", "status", "--url", url]) == 1
         assert "no report" in capsys.readouterr().err
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -203,3 +203,41 @@ def test_the_statement_types_reference_is_current() -> None:
         "docs/statement-types.md is stale: python -m ledger.personnel.docs > "
         "docs/statement-types.md"
     )
+
+
+def test_a_split_needs_a_successor_for_every_post(desk: Desk) -> None:
+    for suffix in ("bac", "nam"):
+        desk.submit(
+            "registrar",
+            "unit.establish",
+            {
+                "unit_id": f"{PROVINCE}/an-binh-{suffix}",
+                "name": f"Xã An Bình {suffix}",
+                "level": "commune",
+                "parent": PROVINCE,
+                "established_on": desk.days(0),
+            },
+        )
+    split = {
+        "reorganisation_id": "NQ-S",
+        "kind": "split",
+        "from": [COMMUNE],
+        "into": [f"{PROVINCE}/an-binh-bac", f"{PROVINCE}/an-binh-nam"],
+        "effective_on": desk.days(1),
+        "legal_basis": "Nghị quyết chia tách",
+    }
+    missing = refusal(desk, "registrar", "unit.reorganise", split)
+    assert missing.code == "invalid_payload" and missing.details["field"] == "posts"
+    north, south = f"{PROVINCE}/an-binh-bac", f"{PROVINCE}/an-binh-nam"
+    posts = {
+        f"{COMMUNE}/chair": north,
+        f"{COMMUNE}/vice": north,
+        f"{COMMUNE}/finance": south,
+        f"{COMMUNE}/culture": south,
+    }
+    desk.submit("registrar", "unit.reorganise", {**split, "posts": posts})
+    reader = desk.ledger.personnel
+    assert reader.record("unit", south, on=desk.today.replace(year=desk.today.year + 1))[
+        "posts"
+    ] == [f"{COMMUNE}/culture", f"{COMMUNE}/finance"]
+    assert reader.record("unit", COMMUNE)["successors"] == [north, south]

@@ -353,3 +353,23 @@ def test_a_second_approval_by_the_same_signer_is_a_conflict(desk: Desk) -> None:
     assert again.code == "version_conflict"
     stale = refusal(desk, "CB-C2", "decision.approve", {"decision_id": "QD-Y", "revision": 2})
     assert stale.code == "version_conflict"
+
+
+def test_inspection_annuls_a_framework_version_and_decisions_then_refuse_to_cite_it(
+    desk: Desk,
+) -> None:
+    payload = decision(
+        "QD-N1",
+        "recruitment",
+        "CB-FIN",
+        desk.days(1),
+        target_post=f"{COMMUNE}/culture",
+        framework_version="QN-professional@1",
+    )
+    annul = {"framework_id": "QN-professional", "proposal": 1, "reason": "Sai thẩm quyền ban hành"}
+    assert refusal(desk, "CB-C1", "framework.annul", annul).code == "not_authorised"
+    desk.submit("CB-INSP", "framework.annul", annul)
+    blocked = refusal(desk, "CB-CHAIR", "decision.propose", payload)
+    assert "R05" in [v["rule_id"] for v in blocked.details["verdicts"]]
+    shown = desk.ledger.personnel.record("framework", "QN-professional")
+    assert shown["in_force"] is None and shown["versions"][0]["status"] == "annulled"
