@@ -177,7 +177,8 @@ def seed_province(
 ) -> Seeded:
     """Record the demo province; returns what it recorded."""
     now = ledger.app.clock().astimezone(UTC).replace(microsecond=0)
-    desk = _Desk(ledger, seed, random.Random(seed), now, on_batch=on_batch)
+    # Its own stream: seed_demo draws the registrar's nonces from random.Random(seed).
+    desk = _Desk(ledger, seed, random.Random(f"canbo-demo/province/{seed}"), now, on_batch=on_batch)
     desk.keys["registrar"] = registrar
     today = local_date(now)
     first_year = today.year - shape.years
