@@ -76,9 +76,11 @@ def running(postgres_log: LogFixture, tmp_path: Path) -> Iterator[Running]:
         state.sequencer.stop()
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll predicate every 50 ms; fail the test with `what` after timeout seconds."""
+def wait_until(
+    predicate: Callable[[], bool], timeout: float, what: str, seen: object = None
+) -> None:
+    """Poll predicate every 50 ms; fail the test with `what` (and `seen`) after timeout s."""
     deadline = time.monotonic() + timeout
     while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}; seen: {seen}"
         time.sleep(0.05)

@@ -77,7 +77,7 @@ class Load:
         return self.outcomes
 
     def _run(self) -> None:
-        with httpx.Client(timeout=15) as client:
+        with httpx.Client(timeout=40) as client:
             while not self._stop.is_set():
                 statement = make_statement(
                     "notice.publish",
