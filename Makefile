@@ -10,7 +10,7 @@ PORT ?= 8000
 SEED ?= 1
 DATA_DIR ?= demo-data
 
-.PHONY: demo test lint typecheck pytest bench bench-quick bench-http constraints clean
+.PHONY: demo test lint typecheck pytest bench bench-quick bench-http bench-pg constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "canbo-ledger needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -42,6 +42,9 @@ bench-quick: $(STAMP)
 
 bench-http: $(STAMP)
 	$(BIN)/python -m ops.bench.http
+
+bench-pg: $(STAMP)
+	$(BIN)/python -m ops.bench.pg
 
 constraints: $(STAMP)
 	{ echo "# Exact versions of every package, direct and transitive (pip install -c constraints.txt)."; \

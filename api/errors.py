@@ -7,8 +7,11 @@ client.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
+import psycopg
+import sqlalchemy.exc
 from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -52,6 +55,37 @@ STATUS_BY_CODE: dict[str, int] = {
 def error_body(code: str, en: str, vi: str, **details: Any) -> dict[str, Any]:
     """The JSON error shape."""
     return {"code": code, "message_vi": vi, "message_en": en, "details": details}
+
+
+DATABASE_UNAVAILABLE_BODY = error_body(
+    "database_unavailable",
+    "the database is unavailable; nothing was recorded, retry shortly",
+    "cơ sở dữ liệu tạm thời không truy cập được; chưa ghi gì, hãy thử lại sau",
+)
+DISK_FULL_BODY = error_body(
+    "disk_full",
+    "the database's disk is full; nothing was recorded. The operator must free space; "
+    "the log itself is intact",
+    "ổ đĩa của cơ sở dữ liệu đã đầy; chưa ghi gì. Người vận hành cần giải phóng dung lượng; "
+    "bản thân nhật ký vẫn nguyên vẹn",
+)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True if a database error was caused by a full disk (SQLite's SQLITE_FULL, which a
+    PRAGMA max_page_count limit also gives, or PostgreSQL's disk_full, SQLSTATE 53100)."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # the cause chain is short: wrapper, driver error
+        if seen is None:
+            return False
+        if isinstance(seen, sqlalchemy.exc.DBAPIError) and seen.orig is not None:
+            seen = seen.orig
+        if getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return True
+        if isinstance(seen, psycopg.errors.DiskFull):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 # A 401 names the scheme that would have worked: a session token, or a statement signature.
@@ -107,16 +141,16 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    @app.exception_handler(sqlalchemy.exc.InterfaceError)
+    async def database_down(_request: Request, exc: Exception) -> JSONResponse:
+        # The event store (eventsourcing) and the log tables (SQLAlchemy) wrap the driver's
+        # error differently; either way the database did not do what was asked.
+        if is_disk_full(exc):
+            log.error("database full: %s", type(exc).__name__)
+            return error_response(507, DISK_FULL_BODY)
         log.error("database unavailable: %s", type(exc).__name__)
-        return error_response(
-            503,
-            error_body(
-                "database_unavailable",
-                "the database is unavailable; nothing was recorded, retry shortly",
-                "cơ sở dữ liệu tạm thời không truy cập được; chưa ghi gì, hãy thử lại sau",
-            ),
-        )
+        return error_response(503, DATABASE_UNAVAILABLE_BODY, {"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

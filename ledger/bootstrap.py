@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -86,11 +87,17 @@ class Ledger:
 
     def submit(self, statements: Sequence[SignedStatement], *, wait: float = 5.0) -> dict[str, Any]:
         """Save statements in one transaction, sequence them, and return their receipts."""
+        return self.receipts(self.record(statements), wait=wait)
+
+    def record(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
+        """Save statements in one transaction and sequence them (no receipts): raising means
+        nothing was recorded."""
         sequencer = self.sequencer
         if sequencer is None or not self.sequences_inline:
             accepted = self.app.submit_many(statements)
-            self.sequence_now()
-            return self.receipts(accepted, wait=wait)
+            with contextlib.suppress(Exception):  # saved: the sequencer catches up later
+                self.sequence_now()
+            return accepted
         # Embedded: the recorder's hook sequences inside the insert transaction.
         with sequencer.lock:
             try:
@@ -99,7 +106,7 @@ class Ledger:
                 sequencer.discard()
                 raise
             sequencer.committed()
-        return self.receipts(accepted, wait=wait)
+        return accepted
 
     def sequence_now(self) -> None:
         """Embedded mode: extend the tree right away (no-op with a separate sequencer)."""

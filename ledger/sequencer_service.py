@@ -12,7 +12,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, text
+from eventsourcing.persistence import OperationalError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from ledger.sequencer import Sequencer
 
@@ -23,11 +25,18 @@ log = logging.getLogger("canbo.sequencer")
 ADVISORY_LOCK_KEY = 0x63616E626F  # "canbo"
 
 
+# How long the sequencer waits before trying again after losing the database.
+RETRY_SECONDS = 1.0
+
+
 @contextmanager
-def leadership(engine: Engine, stop: threading.Event, poll: float = 1.0) -> Iterator[bool]:
-    """Hold the sequencer leadership while inside; yields False if stopped before acquiring."""
+def leadership(
+    engine: Engine, stop: threading.Event, poll: float = 1.0
+) -> Iterator[Connection | None]:
+    """Hold the sequencer leadership while inside; yields the connection that holds the lock
+    (None on SQLite, where BEGIN IMMEDIATE already serialises sequencers), or raises Stopped."""
     if engine.dialect.name != "postgresql":
-        yield True  # SQLite: BEGIN IMMEDIATE already serialises sequencers
+        yield None
         return
     with engine.connect() as conn:
         while not stop.is_set():
@@ -40,13 +49,17 @@ def leadership(engine: Engine, stop: threading.Event, poll: float = 1.0) -> Iter
             log.info("another sequencer leads; waiting")
             stop.wait(poll)
         else:
-            yield False
-            return
+            raise Stopped()
         try:
-            yield True
+            yield conn
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-            conn.commit()
+            if not conn.invalidated:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+                conn.commit()
+
+
+class Stopped(Exception):
+    """Stopped before this process became the leader."""
 
 
 def run_sequencer(
@@ -59,19 +72,43 @@ def run_sequencer(
 ) -> None:
     """Sequence new events until stop is set (idle polling every poll_interval seconds).
 
-    on_lead runs once this process leads (it starts what only the leader may do, such as
-    sending checkpoints to the witnesses).
+    on_lead runs once, the first time this process leads (it starts what only the leader may
+    do, such as sending checkpoints to the witnesses). Losing the database (a restart, a
+    failover, a network cut) is not fatal: the process logs it, waits, and contends for the
+    leadership again, so an outage needs no one to restart the sequencer. A batch in flight
+    when the connection broke was rolled back whole, and the next one starts from the tracking
+    position in the database.
     """
-    with leadership(engine, stop) as leader:
-        if not leader:
+    led = False
+    while not stop.is_set():
+        try:
+            with leadership(engine, stop) as lock:
+                log.info("sequencer leading")
+                if on_lead is not None and not led:
+                    on_lead()
+                led = True
+                _sequence_until_stopped(sequencer, lock, stop, poll_interval)
+        except Stopped:
             return
-        log.info("sequencer leading")
-        if on_lead is not None:
-            on_lead()
-        while not stop.is_set():
-            started = time.monotonic()
-            added = sequencer.run_once()
-            if added:
-                log.info("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
-            else:
-                stop.wait(poll_interval)
+        except (DBAPIError, OperationalError) as exc:
+            # The first line says enough (server closed, refused); the rest is a traceback.
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            log.warning("database unavailable (%s); retrying in %g s", reason, RETRY_SECONDS)
+            stop.wait(RETRY_SECONDS)
+
+
+def _sequence_until_stopped(
+    sequencer: Sequencer, lock: Connection | None, stop: threading.Event, poll_interval: float
+) -> None:
+    while not stop.is_set():
+        started = time.monotonic()
+        added = sequencer.run_once()
+        if added:
+            log.info("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
+            continue
+        if lock is not None:
+            # While idle, make sure the lock's session is still there: if it ended (the
+            # server restarted, an administrator ended it), a standby may lead by now.
+            lock.execute(text("SELECT 1"))
+            lock.commit()
+        stop.wait(poll_interval)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import LedgerDep
 from api.routes.statements import read_json_body
+from ledger.bootstrap import ReceiptPending
 from ledger.errors import InvalidPayload, NotFound
 from ledger.reports.desk import MAX_SEALED_BYTES
 from ledger.reports.statements import OPENING_TYPES
@@ -151,7 +152,11 @@ async def open_report(request: Request, ledger: LedgerDep) -> JSONResponse:
             "loại statement không phù hợp",
             type=kind,
         )
-    receipt = await run_in_threadpool(ledger.submit, [statement])
+    try:
+        receipt: Any = await run_in_threadpool(ledger.submit, [statement], wait=2.0)
+    except ReceiptPending as pending:  # recorded; the separate sequencer has not run yet
+        ids = [e.notification_id for a in pending.accepted for e in a.events]
+        receipt = {"status": "pending", "receipts": [f"/v1/receipts/{i}" for i in ids]}
     report_id = statement.statement.payload["report_id"]
     if kind == "report.read":
         opened: Any = await run_in_threadpool(ledger.reports.content, report_id)

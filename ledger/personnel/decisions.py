@@ -167,7 +167,8 @@ def decision_approve(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any)
         raise wrong_status("decision", d.id, "already approved by this signer", "open")
     verdicts = _run_rules(w, d, [*d.approvals, signer.official_id], st.time)
     approvals = len(d.approvals) + 1
-    held = (d.held and not d.released) or overall(verdicts) is RuleOutcome.HOLD
+    # Once inspection released a hold, the same finding does not hold the decision again.
+    held = not d.released and (d.held or overall(verdicts) is RuleOutcome.HOLD)
     if held:
         status = "held"
     elif approvals >= _approvals_required(w, d, st.time):

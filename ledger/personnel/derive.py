@@ -60,7 +60,8 @@ class _Folding:
         until = date.fromisoformat(p["until"]) if p.get("until") else None
         target = p.get("target_post")
         leaves = set(p.get("leaves_posts") or ())
-        if kind in ENDS_ALL_POSTS or (kind is Kind.DISCIPLINE and p.get("penalty") == "dismissal"):
+        removed = kind is Kind.DISCIPLINE and p.get("penalty") in ("removal", "dismissal")
+        if kind in ENDS_ALL_POSTS or (removed and not p.get("leaves_posts")):
             leaves |= {h.post for h in holdings if h.official == d.subject and h.active_on(day)}
         if kind in MOVES and not p.get("leaves_posts"):
             leaves |= {

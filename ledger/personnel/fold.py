@@ -172,8 +172,10 @@ def _framework_approve(s: PersonnelState, e: Entry) -> None:
 
 def _framework_publish(s: PersonnelState, e: Entry) -> None:
     proposal = s.frameworks[e.payload["framework_id"]].proposals[e.payload["proposal"]]
+    framework = s.frameworks[e.payload["framework_id"]]
     proposal.status = "published"
     proposal.published_at = e.time
+    proposal.published_order = 1 + max(p.published_order for p in framework.proposals.values())
     proposal.version = e.outcome["version"]
 
 

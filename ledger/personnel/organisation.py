@@ -267,7 +267,8 @@ def framework_publish(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any
     if proposal.status != "proposed":
         raise wrong_status("proposal", str(proposal.number), proposal.status, "proposed")
     in_force = [v for v in framework.published() if v.effective_on <= local_today(st.time)]
-    current = in_force[-1].parameters if in_force else {}
+    latest = max(in_force, key=lambda p: (p.effective_on, p.published_order), default=None)
+    current = latest.parameters if latest is not None else {}
     needed = current.get(
         "framework_approvals_required", PROCESS_PARAMETERS["framework_approvals_required"]
     )

@@ -217,7 +217,7 @@ def framework(snap: Snapshot, framework_id: str, on: date) -> dict[str, Any]:
     if f is None:
         raise _missing("framework", framework_id)
     in_force = [p for p in f.published() if p.effective_on <= on]
-    current = max(in_force, key=lambda p: p.effective_on, default=None)
+    current = max(in_force, key=lambda p: (p.effective_on, p.published_order), default=None)
     return {
         "framework_id": f.id,
         "as_of": on.isoformat(),

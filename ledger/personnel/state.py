@@ -65,6 +65,7 @@ class FrameworkProposal:
     approvals: list[str] = field(default_factory=list)
     status: str = "proposed"  # proposed, published, withdrawn, annulled
     annulled_at: datetime | None = None  # when inspection annulled it
+    published_order: int = 0  # 1 for the framework's first publication, 2 for the next, ...
     published_at: datetime | None = None
     version: str | None = None  # set when published
 
@@ -79,8 +80,9 @@ class FrameworkState:
     proposals: dict[int, FrameworkProposal] = field(default_factory=dict)
 
     def published(self) -> list[FrameworkProposal]:
-        """Published versions in force (not annulled), oldest first."""
-        return [p for p in self.proposals.values() if p.status == "published"]
+        """Published versions in force (not annulled), in the order they were published."""
+        published = [p for p in self.proposals.values() if p.status == "published"]
+        return sorted(published, key=lambda p: p.published_order)
 
     def versions(self) -> list[Framework]:
         """The published versions as the rules read them."""

@@ -27,7 +27,9 @@ def report_parameters(state: PersonnelState, unit: str, day: Any) -> dict[str, A
             continue
         in_force = [p for p in framework.published() if p.effective_on <= day]
         if in_force:
-            found.update(max(in_force, key=lambda p: p.effective_on).parameters)
+            found.update(
+                max(in_force, key=lambda p: (p.effective_on, p.published_order)).parameters
+            )
     return found
 
 

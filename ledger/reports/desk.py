@@ -123,8 +123,8 @@ class ReportDesk:
             ]
             if identity_official is not None:
                 statements.append(self._protect(report_id, unit, identity_official, now))
-            self.ledger.submit(statements)
-        except BaseException:
+            self.ledger.record(statements)
+        except BaseException:  # nothing recorded: drop the sealed text too
             vault.erase(content_subject(report_id))
             vault.erase(identity_subject(report_id))
             raise
@@ -248,15 +248,14 @@ class ReportDesk:
         )
         digest = hashlib.sha256(sealed).hexdigest()
         self.app.vault.seal(content_subject(report_id), digest, sealed)
-        self.ledger.submit(
-            [
-                self._intake(
-                    "report.reply",
-                    {"report_id": report_id, "sealed_sha256": digest},
-                    self.app.clock(),
-                )
-            ]
+        reply = self._intake(
+            "report.reply", {"report_id": report_id, "sealed_sha256": digest}, self.app.clock()
         )
+        try:
+            self.ledger.record([reply])
+        except BaseException:  # nothing recorded: drop the sealed reply too
+            self.app.vault.discard(content_subject(report_id), digest)
+            raise
         return self.status(code)
 
     def _public_status(self, report_id: str) -> dict[str, Any]:

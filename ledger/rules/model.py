@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 class Level(StrEnum):
@@ -352,4 +353,11 @@ class State:
             if f.effective_on <= day
             and (known_at is None or f.published_at is None or f.published_at <= known_at)
         ]
-        return max(candidates, key=lambda f: f.effective_on, default=None)
+        # Two versions effective the same day: the one published later (later in the tuple,
+        # which lists versions in publication order) replaces the other.
+        order = {id(f): n for n, f in enumerate(self.frameworks)}
+        return max(
+            candidates,
+            key=lambda f: (f.effective_on, f.published_at or _EARLIEST, order[id(f)]),
+            default=None,
+        )

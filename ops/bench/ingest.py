@@ -51,11 +51,18 @@ class BenchLog:
         self.ledger.close()
 
 
-def open_bench_log(data_dir: Path, origin: str) -> BenchLog:
+def open_bench_log(data_dir: Path, origin: str, database_url: str | None = None) -> BenchLog:
     """Init a data dir, open it, and enrol one official for unit scope HN (the registrar signs)."""
-    result = init_data_dir(data_dir, unencrypted_keys=True, origin=origin, enable_reports=False)
+    result = init_data_dir(
+        data_dir,
+        unencrypted_keys=True,
+        origin=origin,
+        enable_reports=False,
+        database_url=database_url,
+    )
     # result.settings, not Settings.load: an inherited CANBO_DATABASE_URL must not redirect it.
-    ledger = open_ledger(result.settings)
+    # In-process sequencing on PostgreSQL too: no sequencer process runs yet.
+    ledger = open_ledger(result.settings, sequence_in_process=True)
     registrar = read_private_key(result.registrar_key_file, None, allow_unencrypted=True)
     official = Ed25519SigningKey.generate()
     valid_from = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
@@ -122,9 +129,11 @@ class RawApplication(Application[UUID]):
 class RawStore:
     """A fresh RawApplication whose events match a target stored size."""
 
-    def __init__(self, db_path: Path, state_size: int) -> None:
+    def __init__(self, db_path: Path, state_size: int, env: dict[str, str] | None = None) -> None:
+        # env replaces the SQLite settings (the PostgreSQL benchmark passes its own).
         self.app = RawApplication(
-            env={
+            env=env
+            or {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(db_path),
                 "CREATE_TABLE": "y",

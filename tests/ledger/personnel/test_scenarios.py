@@ -373,3 +373,55 @@ def test_inspection_annuls_a_framework_version_and_decisions_then_refuse_to_cite
     assert "R05" in [v["rule_id"] for v in blocked.details["verdicts"]]
     shown = desk.ledger.personnel.record("framework", "QN-professional")
     assert shown["in_force"] is None and shown["versions"][0]["status"] == "annulled"
+
+
+def test_a_released_decision_is_not_held_again_by_the_next_approval(desk: Desk) -> None:
+    vault = desk.ledger.app.vault
+    assert vault is not None
+    desk.submit(
+        "CB-PROT",
+        "protection.grant",
+        {
+            "protection_id": "BV-2",
+            "index": vault.blind_index("CB-REP"),
+            "unit": COMMUNE,
+            "since": desk.days(-30),
+        },
+    )
+    desk.submit(
+        "CB-C1",
+        "framework.propose",
+        {
+            "framework_id": "QN-professional",
+            "province": "QN",
+            "title_group": "professional",
+            "effective_on": "2015-01-01",
+            "competencies": {"law": 3, "management": 2},
+            "parameters": {"decision_approvals_required": 2},
+            "summary": "Hai người phê duyệt",
+        },
+    )
+    for who in ["CB-C2", "CB-C3", "CB-C4"]:
+        desk.submit(who, "framework.approve", {"framework_id": "QN-professional", "proposal": 2})
+    desk.submit("CB-C1", "framework.publish", {"framework_id": "QN-professional", "proposal": 2})
+    desk.submit(
+        "CB-CHAIR",
+        "decision.propose",
+        decision(
+            "QD-T",
+            "transfer",
+            "CB-REP",
+            desk.days(0),
+            target_post=f"{COMMUNE}/culture",
+            framework_version="QN-professional@2",
+        ),
+    )
+    assert desk.ledger.personnel.record("decision", "QD-T")["status"] == "held"
+    released = desk.submit(
+        "CB-INSP",
+        "decision.release",
+        {"decision_id": "QD-T", "reason": "Điều động theo kế hoạch đã có từ trước"},
+    )
+    assert released["outcome"]["status"] == "proposed"  # no approval yet
+    assert _approve(desk, "QD-T", "CB-C1")["status"] == "proposed"  # one of two
+    assert _approve(desk, "QD-T", "CB-C2")["status"] == "approved"

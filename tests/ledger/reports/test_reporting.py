@@ -239,3 +239,29 @@ def test_after_retention_the_keys_are_destroyed_and_the_log_still_verifies(
     assert read.code == "version_conflict"
     result = verify_log(data_dir=desk.log.settings.data_dir, workers=0)
     assert result.ok, result.failure
+
+
+@pytest.mark.postgres
+def test_with_a_separate_sequencer_a_report_is_kept_though_not_yet_sequenced(
+    tmp_path, postgres_database_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_log
+
+    log = make_log(tmp_path / "data", postgres_database_url, reports=True)
+    ledger = log.open(sequence_in_process=False)  # as `canbo serve` on PostgreSQL
+    try:
+        desk = Desk(log, ledger)
+        province = {
+            "unit_id": "QN",
+            "name": "Quảng Nam",
+            "level": "province",
+            "established_on": "2010-01-01",
+        }
+        ledger.record([desk.sign("registrar", "unit.establish", province)])
+        filed = ledger.reports.file({"category": "other", "unit": "QN", "text": SECRET_TEXT})
+        report_id = ledger.reports.report_of(filed["receipt"])
+        assert ledger.reports.content(report_id)["content"]["text"] == SECRET_TEXT
+        head = ledger.log.head()
+        assert head is not None and head.size < ledger.app.recorder.max_notification_id()
+    finally:
+        ledger.close()
