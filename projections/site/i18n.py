@@ -89,7 +89,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Recompute the root from the leaf hash and the proof hashes (RFC 9162) and compare it "
         "with the signed checkpoint; or use canbo verify.",
     ),
-    "not_found": ("Không tìm thấy trang", "Page not found"),
     "province": ("Tỉnh", "Province"),
     "commune": ("Xã", "Commune"),
     "ward": ("Phường", "Ward"),

@@ -322,10 +322,6 @@ class Site:
         """A leaf's inclusion proof against the latest checkpoint (live site only)."""
         return self._page("proof.html", f"proof/{index}.html", lang, index=index, leaf=proof)
 
-    def not_found(self, lang: str, path: str) -> str:
-        """The page for a path that has none."""
-        return self._page("not_found.html", path, lang)
-
     def every_page(self, today: date) -> Iterator[tuple[str, Callable[[], str | None]]]:
         """(path, render) of every page of the published site, in both languages."""
         with self.engine.connect() as conn:
