@@ -21,6 +21,7 @@ from ledger.application import Accepted, LedgerApplication
 from ledger.checkpoint import CheckpointError, open_checkpoint
 from ledger.entry import entry_bytes, parse_entry
 from ledger.errors import NotFound
+from ledger.group_commit import GroupCommitter
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import NoteError, VerifierKey
@@ -73,6 +74,8 @@ class Ledger:
             lambda: local_date(app.clock()),
         )
         self.reports = ReportDesk(self)
+        # Concurrent submitters (the API's requests) share transactions through it.
+        self.committer = GroupCommitter(self.save, lambda accepted: self.receipts(accepted, wait=0))
 
     @property
     def origin(self) -> str:
@@ -86,11 +89,15 @@ class Ledger:
 
     def submit(self, statements: Sequence[SignedStatement], *, wait: float = 5.0) -> dict[str, Any]:
         """Save statements in one transaction, sequence them, and return their receipts."""
+        return self.receipts(self.save(statements), wait=wait)
+
+    def save(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
+        """Check and save statements in one transaction (all or none), and sequence them."""
         sequencer = self.sequencer
         if sequencer is None or not self.sequences_inline:
             accepted = self.app.submit_many(statements)
             self.sequence_now()
-            return self.receipts(accepted, wait=wait)
+            return accepted
         # Embedded: the recorder's hook sequences inside the insert transaction.
         with sequencer.lock:
             try:
@@ -99,7 +106,7 @@ class Ledger:
                 sequencer.discard()
                 raise
             sequencer.committed()
-        return self.receipts(accepted, wait=wait)
+        return accepted
 
     def sequence_now(self) -> None:
         """Embedded mode: extend the tree right away (no-op with a separate sequencer)."""
@@ -181,7 +188,8 @@ class Ledger:
         }
 
     def close(self) -> None:
-        """Release connections."""
+        """Release connections (after saving what is queued)."""
+        self.committer.close()
         self.app.close()
         if self.app.vault is not None:
             self.app.vault.close()  # type: ignore[attr-defined]

@@ -88,7 +88,8 @@ def _too_large(size: int, limit: int) -> StatementTooLarge:
 
 async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> JSONResponse:
     try:
-        receipt = await run_in_threadpool(ledger.submit, statements, wait=0)
+        # Saved by the ledger's writer thread, together with whatever else is queued.
+        receipt = await asyncio.wrap_future(ledger.committer.submit(statements))
     except ReceiptPending as pending:
         # A separate sequencer has not caught up yet: wait here without holding a worker
         # thread, so a stalled sequencer cannot starve the other endpoints.
