@@ -22,6 +22,7 @@ from ledger.application import Accepted, LedgerApplication
 from ledger.checkpoint import CheckpointError, open_checkpoint
 from ledger.entry import entry_bytes, parse_entry
 from ledger.errors import NotFound
+from ledger.group_commit import GroupCommitter
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import NoteError, VerifierKey
@@ -74,6 +75,8 @@ class Ledger:
             lambda: local_date(app.clock()),
         )
         self.reports = ReportDesk(self)
+        # Concurrent submitters (the API's requests) share transactions through it.
+        self.committer = GroupCommitter(self.save, lambda accepted: self.receipts(accepted, wait=0))
 
     @property
     def origin(self) -> str:
@@ -87,11 +90,11 @@ class Ledger:
 
     def submit(self, statements: Sequence[SignedStatement], *, wait: float = 5.0) -> dict[str, Any]:
         """Save statements in one transaction, sequence them, and return their receipts."""
-        return self.receipts(self.record(statements), wait=wait)
+        return self.receipts(self.save(statements), wait=wait)
 
-    def record(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
-        """Save statements in one transaction and sequence them (no receipts): raising means
-        nothing was recorded."""
+    def save(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
+        """Check and save statements in one transaction (all or none), and sequence them; no
+        receipts. Raising means nothing was recorded."""
         sequencer = self.sequencer
         if sequencer is None or not self.sequences_inline:
             accepted = self.app.submit_many(statements)
@@ -188,7 +191,8 @@ class Ledger:
         }
 
     def close(self) -> None:
-        """Release connections."""
+        """Release connections (after saving what is queued)."""
+        self.committer.close()
         self.app.close()
         if self.app.vault is not None:
             self.app.vault.close()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import LedgerDep
 from api.schemas import EventReceipt, PendingReceipts, Receipt
@@ -86,9 +86,10 @@ def _too_large(size: int, limit: int) -> StatementTooLarge:
     )
 
 
-async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> JSONResponse:
+async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> Response:
     try:
-        receipt = await run_in_threadpool(ledger.submit, statements, wait=0)
+        # Saved by the ledger's writer thread, together with whatever else is queued.
+        receipt = await asyncio.wrap_future(ledger.committer.submit(statements))
     except ReceiptPending as pending:
         # A separate sequencer has not caught up yet: wait here without holding a worker
         # thread, so a stalled sequencer cannot starve the other endpoints.
@@ -103,7 +104,8 @@ async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> JSONResp
             except ReceiptPending:
                 if loop.time() >= deadline:
                     return _pending([e.notification_id for a in accepted for e in a.events])
-    return JSONResponse(receipt, status_code=201)
+    # orjson: a receipt holds a few kilobytes of proofs, which the stdlib encoder is slow at.
+    return Response(orjson.dumps(receipt), status_code=201, media_type="application/json")
 
 
 def _pending(ids: list[int]) -> JSONResponse:
@@ -132,7 +134,7 @@ def _pending(ids: list[int]) -> JSONResponse:
         }
     },
 )
-async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
+async def submit_statement(request: Request, ledger: LedgerDep) -> Response:
     """Check, save and sequence one statement; the receipt has its leaf index and proofs."""
     envelope = await read_json_body(request, MAX_ENVELOPE_BYTES)
     return await _submit(ledger, [parse_envelope(envelope)])
@@ -155,7 +157,7 @@ async def submit_statement(request: Request, ledger: LedgerDep) -> JSONResponse:
         }
     },
 )
-async def submit_batch(request: Request, ledger: LedgerDep) -> JSONResponse:
+async def submit_batch(request: Request, ledger: LedgerDep) -> Response:
     """Check every statement, then save all in one transaction (or none) and sequence them."""
     body = await read_json_body(request, MAX_BATCH * MAX_ENVELOPE_BYTES)
     items = body.get("statements") if isinstance(body, dict) else None

@@ -123,7 +123,7 @@ class ReportDesk:
             ]
             if identity_official is not None:
                 statements.append(self._protect(report_id, unit, identity_official, now))
-            self.ledger.record(statements)
+            self.ledger.save(statements)
         except BaseException:  # nothing recorded: drop the sealed text too
             vault.erase(content_subject(report_id))
             vault.erase(identity_subject(report_id))
@@ -252,7 +252,7 @@ class ReportDesk:
             "report.reply", {"report_id": report_id, "sealed_sha256": digest}, self.app.clock()
         )
         try:
-            self.ledger.record([reply])
+            self.ledger.save([reply])
         except BaseException:  # nothing recorded: drop the sealed reply too
             self.app.vault.discard(content_subject(report_id), digest)
             raise

@@ -257,7 +257,7 @@ def test_with_a_separate_sequencer_a_report_is_kept_though_not_yet_sequenced(
             "level": "province",
             "established_on": "2010-01-01",
         }
-        ledger.record([desk.sign("registrar", "unit.establish", province)])
+        ledger.save([desk.sign("registrar", "unit.establish", province)])
         filed = ledger.reports.file({"category": "other", "unit": "QN", "text": SECRET_TEXT})
         report_id = ledger.reports.report_of(filed["receipt"])
         assert ledger.reports.content(report_id)["content"]["text"] == SECRET_TEXT
