@@ -86,7 +86,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Create (if needed) a demo log with seeded data, then serve it."""
     from ledger.bootstrap import open_ledger
     from ledger.datadir import REGISTRAR_KEY_FILE, init_data_dir
-    from ops.demo.province import Shape, seed_province
+    from ops.demo.province import PROVINCE, Shape, commune_ids, seed_province
+    from ops.demo.reports import seed_reports
     from ops.demo.seed import seed_demo
 
     data_dir: Path = args.data_dir
@@ -104,6 +105,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise SettingsError(f"demo: {exc}") from None
             province = seed_province(ledger, registrar, seed=args.seed, shape=shape)
+            reports = seed_reports(ledger, registrar, commune_ids(shape), PROVINCE, seed=args.seed)
             seconds = time.monotonic() - started
             size = ledger.log.require_head().size
         finally:
@@ -113,6 +115,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"province: {province.units} units, {province.officials} officials, "
             f"{province.decisions} decisions in {province.statements} signed statements "
             f"({province.batches} batches) in {seconds:.1f} s; log size {size}"
+        )
+        print(
+            f"demo: {reports.filed} reports filed ({reports.concluded} concluded); try the status "
+            f"page at /report with receipt code {reports.receipts[0]}"
         )
     else:
         print(f"demo: reusing the log in {data_dir}")

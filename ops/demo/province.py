@@ -196,6 +196,11 @@ def seed_province(
     return desk.seeded
 
 
+def commune_ids(shape: Shape) -> list[str]:
+    """The demo's communes and wards, in seeding order."""
+    return [_commune_id(i) for i in range(shape.communes)]
+
+
 def _commune_id(index: int) -> str:
     return f"{PROVINCE}/{'phuong' if index % 4 == 3 else 'xa'}-{index + 1:02d}"
 
