@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import LedgerDep
 from api.schemas import EventReceipt, PendingReceipts, Receipt
+from api.sequenced import watch_of
 from ledger.bootstrap import Ledger, ReceiptPending
 from ledger.errors import MalformedStatement, StatementTooLarge
 from ledger.statement import MAX_STATEMENT_BYTES, SignedStatement, parse_envelope
@@ -94,16 +95,13 @@ async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> Response
         # A separate sequencer has not caught up yet: wait here without holding a worker
         # thread, so a stalled sequencer cannot starve the other endpoints.
         accepted = pending.accepted
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + RECEIPT_WAIT_SECONDS
-        while True:
-            await asyncio.sleep(0.05)
-            try:
-                receipt = await run_in_threadpool(ledger.receipts, accepted, wait=0)
-                break
-            except ReceiptPending:
-                if loop.time() >= deadline:
-                    return _pending([e.notification_id for a in accepted for e in a.events])
+        ids = [e.notification_id for a in accepted for e in a.events]
+        if not await watch_of(ledger).wait_for(max(ids), RECEIPT_WAIT_SECONDS):
+            return _pending(ids)
+        try:
+            receipt = await run_in_threadpool(ledger.receipts, accepted, wait=1.0)
+        except ReceiptPending:
+            return _pending(ids)
     # orjson: a receipt holds a few kilobytes of proofs, which the stdlib encoder is slow at.
     return Response(orjson.dumps(receipt), status_code=201, media_type="application/json")
 
