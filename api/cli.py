@@ -148,6 +148,8 @@ def _start_demo_witness(settings: Settings, host: str, port: int) -> Settings:
 def _print_urls(host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     print("open:")
+    print(f"  {base}/site/index.html      the transparency site (Vietnamese; English inside)")
+    print(f"  {base}/report                file a report, or check one by receipt code")
     print(f"  {base}/docs                  the API and its OpenAPI document")
     print(f"  {base}/log/checkpoint        the latest signed checkpoint")
     print(f"  {base}/v1/log/vkey           the log's verifier key")
