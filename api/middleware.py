@@ -9,7 +9,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -18,8 +18,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import fast_submit
 from api.config import ApiConfig
 from api.errors import error_body
+from api.fast_submit import is_fast, serve_submission
 from api.jsonlog import request_id
 from api.metrics import HttpMetrics
 from api.routes.reports import MAX_REPORT_BODY
@@ -108,10 +110,13 @@ class RequestEnvelope:
                     limit=limit,
                 )
                 return
-            await asyncio.wait_for(
-                self.app(scope, limited_receive, send_with_headers),
-                self.config.request_timeout_seconds,
-            )
+            served: Awaitable[None]
+            if is_fast(scope):
+                state["route"] = fast_submit.ROUTE
+                served = serve_submission(scope["app"], scope, limited_receive, send_with_headers)
+            else:
+                served = self.app(scope, limited_receive, send_with_headers)
+            await asyncio.wait_for(served, self.config.request_timeout_seconds)
         except TimeoutError:
             if not state["sent"]:
                 await _error(
@@ -126,7 +131,7 @@ class RequestEnvelope:
                 )
         finally:
             seconds = time.perf_counter() - started
-            template = _route_template(scope)
+            template = state.get("route") or _route_template(scope)
             self.metrics.observe(scope["method"], template, state["status"], seconds)
             log.info(
                 "request",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
@@ -63,10 +64,16 @@ _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def read_json_body(request: Request, limit: int) -> Any:
     """The request body as JSON, refused (413) past `limit` bytes, 400 if not JSON."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
+    size = int(declared) if declared and declared.isdigit() else None
+    return await read_json(request.stream(), size, limit)
+
+
+async def read_json(chunks: AsyncIterator[bytes], declared: int | None, limit: int) -> Any:
+    """JSON from body chunks, refused (413) past `limit` bytes, 400 if not JSON."""
+    if declared is not None and declared > limit:
+        raise _too_large(declared, limit)
     body = bytearray()
-    async for chunk in request.stream():
+    async for chunk in chunks:
         body += chunk
         if len(body) > limit:
             raise _too_large(len(body), limit)
@@ -87,7 +94,8 @@ def _too_large(size: int, limit: int) -> StatementTooLarge:
     )
 
 
-async def _submit(ledger: Ledger, statements: list[SignedStatement]) -> Response:
+async def submit_response(ledger: Ledger, statements: list[SignedStatement]) -> Response:
+    """Save statements through the group committer; the 201 receipt, or 202 while pending."""
     try:
         # Saved by the ledger's writer thread, together with whatever else is queued.
         receipt = await asyncio.wrap_future(ledger.committer.submit(statements))
@@ -135,7 +143,7 @@ def _pending(ids: list[int]) -> JSONResponse:
 async def submit_statement(request: Request, ledger: LedgerDep) -> Response:
     """Check, save and sequence one statement; the receipt has its leaf index and proofs."""
     envelope = await read_json_body(request, MAX_ENVELOPE_BYTES)
-    return await _submit(ledger, [parse_envelope(envelope)])
+    return await submit_response(ledger, [parse_envelope(envelope)])
 
 
 @router.post(
@@ -171,7 +179,7 @@ async def submit_batch(request: Request, ledger: LedgerDep) -> Response:
         except MalformedStatement as exc:
             exc.details["position"] = position
             raise
-    return await _submit(ledger, statements)
+    return await submit_response(ledger, statements)
 
 
 receipts_router = APIRouter(prefix="/v1/receipts", tags=["statements"])
