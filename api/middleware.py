@@ -111,7 +111,8 @@ class RequestEnvelope:
                 )
                 return
             served: Awaitable[None]
-            if is_fast(scope):
+            # With CORS configured, the CORS layer sits inside the envelope: go through it.
+            if is_fast(scope) and not self.config.cors_origins:
                 state["route"] = fast_submit.ROUTE
                 served = serve_submission(scope["app"], scope, limited_receive, send_with_headers)
             else:

@@ -31,6 +31,7 @@ from ledger.protocols import Signer
 from ledger.recorders import LedgerSQLiteRecorder
 from ledger.registry import key_id_of
 from ledger.reports.desk import ReportDesk
+from ledger.reports.keys import content_subject, identity_subject
 from ledger.rules.dates import local_date
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings, SettingsError
@@ -329,6 +330,10 @@ def _finish_erasures(app: LedgerApplication) -> None:
         for official in view.state.officials.values():
             if official.erased:
                 app.vault.erase(official.id)
+        for report in view.state.reports.values():
+            if report.status == "expired":
+                app.vault.erase(content_subject(report.id))
+                app.vault.erase(identity_subject(report.id))
 
 
 def _check_identity(ledger: Ledger) -> None:

@@ -328,12 +328,14 @@ def _postponement_end(s: PersonnelState, e: Entry) -> None:
 def _protection_grant(s: PersonnelState, e: Entry) -> None:
     p = e.payload
     s.protections[p["protection_id"]] = ProtectionState(
-        p["protection_id"], p["index"], _d(p["since"]), _day(p.get("until"))
+        p["protection_id"], p["index"], _d(p["since"]), _day(p.get("until")), p["unit"]
     )
 
 
 def _protection_end(s: PersonnelState, e: Entry) -> None:
-    s.protections[e.payload["protection_id"]].until = _d(e.payload["until"])
+    protection = s.protections[e.payload["protection_id"]]
+    protection.until = _d(e.payload["until"])
+    protection.ended = True
 
 
 def _task_register(s: PersonnelState, e: Entry) -> None:

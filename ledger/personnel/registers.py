@@ -78,7 +78,18 @@ def protection_grant(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any)
 
 
 def protection_end(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
-    _get(w.state.protections, st, "protection_id", "protection")
+    protection = _get(w.state.protections, st, "protection_id", "protection")
+    w.require_scope(signer, protection.unit, "end protection")
+    if protection.ended:
+        raise wrong_status("protection", protection.id, "ended", "in force")
+    # Ending it in the past would lift it from decisions already held: never retroactive.
+    earliest = max(protection.since, _today(st))
+    if day_of(st.payload, "until") < earliest:
+        raise InvalidPayload(
+            f"a protection ends on or after {earliest} (never in the past)",
+            "không được kết thúc bảo vệ hồi tố",
+            field="until",
+        )
     return {}
 
 

@@ -190,6 +190,8 @@ class ProtectionState:
     index: str
     since: date
     until: date | None = None
+    unit: str = ""  # the unit whose protection officers may end it
+    ended: bool = False
 
 
 @dataclass

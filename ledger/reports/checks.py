@@ -43,7 +43,8 @@ def _report(w: PersonnelWork, st: Statement) -> ReportState:
 
 
 def _handling(w: PersonnelWork, signer: KeyRecord, st: Statement) -> ReportState:
-    """The report, if the signer handles it: its assigned handler, or committee in scope."""
+    """The report, if the signer handles it: its assigned handler, or committee in scope; never
+    the official it concerns or their relative."""
     report = _report(w, st)
     w.require_scope(signer, report.transferred_to or report.unit, "handle reports")
     if signer.role == "handler" and report.handler != signer.official_id:
@@ -51,7 +52,23 @@ def _handling(w: PersonnelWork, signer: KeyRecord, st: Statement) -> ReportState
             f"report {report.id} is assigned to another handler",
             f"báo cáo {report.id} được giao cho người xử lý khác",
         )
+    _refuse_conflict(w, report, signer.official_id)
     return report
+
+
+def _refuse_conflict(w: PersonnelWork, report: ReportState, official: str) -> None:
+    """403 if the report concerns this official or their declared relative.
+
+    The reason is not given: it would tell the signer whom the report concerns.
+    """
+    content = open_content(w.vault, w.sealing, report.id, report.sealed_sha256)
+    concerned = (content or {}).get("concerns")
+    if concerned and (official == concerned or official in _relatives(w, concerned)):
+        raise NotAuthorised(
+            f"{official} may not act on report {report.id}: a conflict of interest",
+            f"{official} không được xử lý báo cáo {report.id} do xung đột lợi ích",
+            official=official,
+        )
 
 
 def file(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
@@ -75,17 +92,18 @@ def acknowledge(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> O
 
 def accept(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     report = _handling(w, signer, st)
-    if report.status != "received":
+    # A transferred report is classified again by the unit it was transferred to.
+    if report.status not in ("received", "transferred"):
         raise wrong_status("report", report.id, report.status, "received")
     return {}
 
 
 def transfer(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     report = _handling(w, signer, st)
-    if report.status != "received":
+    if report.status not in ("received", "transferred"):
         raise wrong_status("report", report.id, report.status, "received")
     w.unit(st.payload["to_unit"], "to_unit")
-    if st.payload["to_unit"] == report.unit:
+    if st.payload["to_unit"] == (report.transferred_to or report.unit):
         raise InvalidPayload(
             "a transfer goes to another unit", "chuyển đến đơn vị khác", field="to_unit"
         )
@@ -98,15 +116,7 @@ def assign(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcom
         raise wrong_status("report", report.id, report.status, "accepted")
     handler = st.payload["handler"]
     w.official(handler, "handler")
-    content = open_content(w.vault, w.sealing, report.id, report.sealed_sha256)
-    concerned = (content or {}).get("concerns")
-    if concerned and (handler == concerned or handler in _relatives(w, concerned)):
-        # The reason is not given: it would tell the signer whom the report concerns.
-        raise NotAuthorised(
-            f"{handler} may not handle report {report.id}: a conflict of interest",
-            f"{handler} không được xử lý báo cáo {report.id} do xung đột lợi ích",
-            handler=handler,
-        )
+    _refuse_conflict(w, report, handler)
     return {}
 
 
@@ -133,6 +143,7 @@ def read(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     if signer.role == "inspector":
         report = _report(w, st)
         w.require_scope(signer, report.unit, "inspect reports")
+        _refuse_conflict(w, report, signer.official_id)
     else:
         _handling(w, signer, st)
     return {}

@@ -211,7 +211,8 @@ class ReportDesk:
         return self._intake(
             "protection.grant",
             {
-                "protection_id": f"BV-{report_id}",
+                # Not derived from the report id: the grant must not point at the report.
+                "protection_id": f"BV-{secrets.token_hex(8)}",
                 "index": self.app.vault.blind_index(official),
                 "unit": unit,
                 "since": local_date(now).isoformat(),

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api import middleware
 from tests.api.sessions import PERSONAS
-from tests.conftest import notice
+from tests.conftest import LogFixture, notice
 
 OFFICIAL = next(p for p in PERSONAS if p.name == "official")
 
@@ -53,3 +53,18 @@ def test_the_fast_path_and_the_route_answer_alike(
     routed = _answers(api)
     assert fast == routed
     assert [status for status, _ in fast] == [400, 400, 401, 201, 409, 413]
+
+
+def test_with_cors_configured_submissions_carry_its_headers(sqlite_log: LogFixture) -> None:
+    from dataclasses import replace
+
+    from api.app import create_app
+    from tests.api.sessions import UNLIMITED
+
+    config = replace(UNLIMITED, cors_origins=("https://tools.example",))
+    with TestClient(create_app(sqlite_log.open, config=config)) as client:
+        response = client.post(
+            "/v1/statements", content=b"{}", headers={"origin": "https://tools.example"}
+        )
+    assert response.status_code == 400
+    assert response.headers["access-control-allow-origin"] == "https://tools.example"

@@ -265,3 +265,46 @@ def test_with_a_separate_sequencer_a_report_is_kept_though_not_yet_sequenced(
         assert head is not None and head.size < ledger.app.recorder.max_notification_id()
     finally:
         ledger.close()
+
+
+def test_the_official_a_report_concerns_may_not_read_or_handle_it(reports_desk: Desk) -> None:
+    desk = reports_desk
+    filed = desk.ledger.reports.file(
+        {
+            "category": "abuse_of_power",
+            "unit": COMMUNE,
+            "text": "CB-C1 đe doạ tôi",
+            "concerns": "CB-C1",
+        }
+    )
+    target = {"report_id": desk.ledger.reports.report_of(filed["receipt"])}
+    for act, payload in [("report.read", {}), ("report.accept", {"complexity": "normal"})]:
+        assert refusal(desk, "CB-C1", act, {**target, **payload}).code == "not_authorised"
+    desk.submit("CB-C2", "report.accept", {**target, "complexity": "normal"})
+
+
+def test_a_transferred_report_is_handled_by_the_unit_it_went_to(reports_desk: Desk) -> None:
+    desk = reports_desk
+    _receipt, report_id = file(desk)
+    target = {"report_id": report_id}
+    desk.submit(
+        "CB-C1", "report.transfer", {**target, "to_unit": "QN/hoa-lac", "reason": "Thẩm quyền"}
+    )
+    # The province committee, whose scope covers the unit it went to, accepts it there.
+    desk.submit("CB-C2", "report.accept", {**target, "complexity": "normal"})
+    state = desk.ledger.app.personnel_view.state.reports[report_id]
+    assert (state.status, state.transferred_to) == ("accepted", "QN/hoa-lac")
+
+
+def test_protection_ends_only_in_scope_and_never_in_the_past(reports_desk: Desk) -> None:
+    desk = reports_desk
+    file(desk, identity={"name": "N", "official_id": "CB-REP"})
+    (protection,) = desk.ledger.app.personnel_view.state.protections.values()
+    assert not protection.id.removeprefix("BV-").startswith("TC-")  # not the report's id
+    desk.enrol("CB-PROT-HN", "protection_officer", "HN")
+    end = {"protection_id": protection.id, "until": desk.days(0)}
+    assert refusal(desk, "CB-PROT-HN", "protection.end", end).code == "not_authorised"
+    past = {"protection_id": protection.id, "until": desk.days(-400)}
+    assert refusal(desk, "CB-PROT", "protection.end", past).code == "invalid_payload"
+    desk.submit("CB-PROT", "protection.end", {**end, "until": desk.days(30)})
+    assert refusal(desk, "CB-PROT", "protection.end", end).code == "version_conflict"
