@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as EventStoreInterfaceError
+from eventsourcing.persistence import OperationalError as EventStoreOperationalError
 from sqlalchemy import Engine, create_engine, event
 
 from keys.ed25519 import ED25519
@@ -68,6 +70,7 @@ class Ledger:
         self.log_public_key = log_public_key
         self._engines = engines
         self.sequences_inline = False  # set when the recorder sequences inside each insert
+        self._database_down_until = 0.0  # monotonic time until which saves fail at once
         self.personnel = PersonnelReader(
             app.personnel_view,
             app.vault,
@@ -98,7 +101,7 @@ class Ledger:
         receipts. Raising means nothing was recorded."""
         sequencer = self.sequencer
         if sequencer is None or not self.sequences_inline:
-            accepted = self.app.submit_many(statements)
+            accepted = self._save_unless_database_down(statements)
             with contextlib.suppress(Exception):  # saved: the sequencer catches up later
                 self.sequence_now()
             return accepted
@@ -111,6 +114,20 @@ class Ledger:
                 raise
             sequencer.committed()
         return accepted
+
+    def _save_unless_database_down(self, statements: Sequence[SignedStatement]) -> list[Accepted]:
+        # eventsourcing tries a write ten times before it gives up, so in an outage each save
+        # takes seconds to fail. Once one has failed, the saves that follow within a short
+        # while fail at once (503, retry later) instead of each waiting as long again.
+        if time.monotonic() < self._database_down_until:
+            raise EventStoreOperationalError(
+                "the database was unreachable moments ago; nothing was recorded"
+            )
+        try:
+            return self.app.submit_many(statements)
+        except (EventStoreOperationalError, EventStoreInterfaceError):
+            self._database_down_until = time.monotonic() + DATABASE_DOWN_SECONDS
+            raise
 
     def sequence_now(self) -> None:
         """Embedded mode: extend the tree right away (no-op with a separate sequencer)."""
@@ -232,6 +249,7 @@ def make_engines(settings: Settings) -> tuple[Engine, Engine]:
 
 
 VAULT_FILE = "vault.sqlite"
+DATABASE_DOWN_SECONDS = 2.0
 
 
 def load_log_signer(settings: Settings, passphrase: bytes | None = None) -> Signer:
