@@ -73,6 +73,7 @@ class Vault:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
+        self._secrets: dict[str, bytes] = {}
         _metadata.create_all(engine)
 
     @classmethod
@@ -98,21 +99,24 @@ class Vault:
         """Release the database connections."""
         self.engine.dispose()
 
-    def seal(self, subject: str, commitment: str, plaintext: bytes) -> None:
-        """Store plaintext for subject under its key (made on first use)."""
+    def seal(self, subject: str, commitment: str, plaintext: bytes) -> bool:
+        """Store plaintext for subject under its key (made on first use); False if it was
+        already stored under that commitment (the same data: the commitment is its hash), in
+        which case the stored row is left as it is."""
         key = self._key(subject, create=True)
         assert key is not None
         nonce = os.urandom(12)
         sealed = ChaCha20Poly1305(key).encrypt(nonce, plaintext, _aad(subject, commitment))
-        with self.engine.begin() as conn:
-            conn.execute(
-                delete(_data).where(_data.c.subject == subject, _data.c.commitment == commitment)
-            )
-            conn.execute(
-                insert(_data).values(
-                    subject=subject, commitment=commitment, nonce=nonce, ciphertext=sealed
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(_data).values(
+                        subject=subject, commitment=commitment, nonce=nonce, ciphertext=sealed
+                    )
                 )
-            )
+        except IntegrityError:
+            return False
+        return True
 
     def open(self, subject: str, commitment: str) -> bytes | None:
         """The plaintext, or None if never sealed or erased."""
@@ -149,10 +153,14 @@ class Vault:
 
     def secret(self, name: str) -> bytes:
         """A named 32-byte server secret, made on first use (the same for every process)."""
+        known = self._secrets.get(name)
+        if known is not None:
+            return known  # a secret never changes once made: no query per blind index
         with self.engine.connect() as conn:
             found = conn.execute(select(_secrets.c.value).where(_secrets.c.name == name)).first()
         if found is not None:
-            return bytes(found.value)
+            self._secrets[name] = bytes(found.value)
+            return self._secrets[name]
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(_secrets).values(name=name, value=os.urandom(32)))
@@ -164,6 +172,11 @@ class Vault:
         """Remember which report a receipt code's hash stands for."""
         with self.engine.begin() as conn:
             conn.execute(insert(_receipts).values(locator=locator, report_id=report_id))
+
+    def drop_receipt(self, locator: str) -> None:
+        """Forget a receipt code's hash (its report was not recorded)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(_receipts).where(_receipts.c.locator == locator))
 
     def find_receipt(self, locator: str) -> str | None:
         """The report a receipt code's hash stands for, if any."""

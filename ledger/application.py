@@ -144,8 +144,9 @@ class LedgerApplication(Application[UUID]):
         except BaseException:
             work = batch.work
             if work is not None:
-                for subject, commitment, _data in work.seals:
-                    self.vault.discard(subject, commitment)  # type: ignore[union-attr]
+                if not work.committed:
+                    for subject, commitment in work.sealed_now:
+                        self.vault.discard(subject, commitment)  # type: ignore[union-attr]
                 if work.events:
                     # The view already shows this batch's statements: fold it again.
                     self.personnel_view.invalidate()
@@ -174,7 +175,8 @@ class LedgerApplication(Application[UUID]):
             for subject, commitment, data in work.seals:
                 # Sealed before the events are saved, so no recorded statement lacks its
                 # data; dropped again if the save fails.
-                self.vault.seal(subject, commitment, data)  # type: ignore[union-attr]
+                if self.vault.seal(subject, commitment, data):  # type: ignore[union-attr]
+                    work.sealed_now.append((subject, commitment))
         try:
             recordings = self.save(
                 *events, nonces=nonces, key_versions=key_versions, personnel_count=personnel_count
@@ -182,22 +184,19 @@ class LedgerApplication(Application[UUID]):
         except IntegrityError:
             self._evict(list(batch.pending))
             raise self._explain_integrity_error(statements, events) from None
+        if work is not None:
+            work.committed = True  # from here on, the sealed data belongs to recorded events
         self._cache(batch.pending.values())
-        if work is not None and work.events:
-            saved = {
-                (str(r.domain_event.originator_id), r.domain_event.originator_version): (
-                    r.notification.id
-                )
-                for r in recordings
-            }
-            self.personnel_view.recorded(saved, work.events)
-            for subject in work.erasures:
-                self.vault.erase(subject)  # type: ignore[union-attr]
-                self.personnel_view.forget_private(subject)
         ids = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
             for r in recordings
         }
+        if work is not None and work.events:
+            saved = {(str(uuid), version): nid for (uuid, version), nid in ids.items()}
+            self.personnel_view.recorded(saved, work.events)
+            for subject in work.erasures:
+                self.vault.erase(subject)  # type: ignore[union-attr]
+                self.personnel_view.forget_private(subject)
         return [
             Accepted(
                 signed,

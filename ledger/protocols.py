@@ -29,8 +29,9 @@ class SignatureVerifier(Protocol):
 class PersonalDataVault(Protocol):
     """Seals personal data outside the log under per-subject keys (see keys/vault.py)."""
 
-    def seal(self, subject: str, commitment: str, plaintext: bytes) -> None:
-        """Store plaintext for subject, sealed under the subject's key."""
+    def seal(self, subject: str, commitment: str, plaintext: bytes) -> bool:
+        """Store plaintext for subject, sealed under the subject's key; False if it was
+        already stored under that commitment."""
         ...
 
     def open(self, subject: str, commitment: str) -> bytes | None:
@@ -84,20 +85,4 @@ class SealingKeys(Protocol):
     @property
     def intake_signer(self) -> Signer:
         """The server's custodial key that signs anonymous intake."""
-        ...
-
-
-class ReceiptIndex(Protocol):
-    """Receipt-code hashes of reports (keys/vault.py)."""
-
-    def put_receipt(self, locator: str, report_id: str) -> None:
-        """Remember which report a receipt code's hash stands for."""
-        ...
-
-    def find_receipt(self, locator: str) -> str | None:
-        """The report a receipt code's hash stands for, if any."""
-        ...
-
-    def secret(self, name: str) -> bytes:
-        """A named 32-byte server secret."""
         ...

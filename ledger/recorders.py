@@ -175,10 +175,14 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             if stale:
                 raise StaleKeyRecord(stale)
         if nonces:
-            curs.executemany(
-                SQL("INSERT INTO {}.{} (key_id, nonce) VALUES (%s, %s)").format(*self._nonces),
-                nonces,
-            )
+            # A nested pipeline syncs on exit, so a replayed nonce fails here as the unique
+            # violation it is (409 replayed_nonce). Left in the outer pipeline, it surfaced
+            # later as "pipeline aborted", which eventsourcing retries as an outage.
+            with curs.connection.pipeline():
+                curs.executemany(
+                    SQL("INSERT INTO {}.{} (key_id, nonce) VALUES (%s, %s)").format(*self._nonces),
+                    nonces,
+                )
         super()._insert_events(curs, stored_events, **kwargs)
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:

@@ -35,6 +35,10 @@ class PersonnelWork:
     events: int = 0
     seals: list[tuple[str, str, bytes]] = field(default_factory=list)
     erasures: list[str] = field(default_factory=list)
+    # Rows this attempt added to the vault, dropped again if its events are not saved; rows
+    # that were there before (a replayed statement's) belong to a recorded statement.
+    sealed_now: list[tuple[str, str]] = field(default_factory=list)
+    committed: bool = False
     _sealing: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     @property

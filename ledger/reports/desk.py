@@ -104,10 +104,14 @@ class ReportDesk:
         code = keys.new_receipt()
         digest = hashlib.sha256(sealed).hexdigest()
         vault = self.app.vault
-        vault.seal(content_subject(report_id), digest, sealed)
-        if sealed_identity is not None:
-            vault.seal(identity_subject(report_id), "identity", sealed_identity)
+        locator = keys.receipt_locator(code)
         try:
+            # Stored before the statement is saved, so a recorded report always has its
+            # content and a receipt that opens it; all dropped again if the save fails.
+            vault.seal(content_subject(report_id), digest, sealed)
+            if sealed_identity is not None:
+                vault.seal(identity_subject(report_id), "identity", sealed_identity)
+            vault.put_receipt(locator, report_id)
             now = self.app.clock()
             statements = [
                 self._intake(
@@ -124,11 +128,11 @@ class ReportDesk:
             if identity_official is not None:
                 statements.append(self._protect(report_id, unit, identity_official, now))
             self.ledger.save(statements)
-        except BaseException:  # nothing recorded: drop the sealed text too
+        except BaseException:  # nothing recorded: drop the sealed text and the receipt too
             vault.erase(content_subject(report_id))
             vault.erase(identity_subject(report_id))
+            vault.drop_receipt(locator)
             raise
-        vault.put_receipt(keys.receipt_locator(code), report_id)
         return {"receipt": code, **self._public_status(report_id)}
 
     def _plain_form(self, form: dict[str, Any], keys: Any) -> tuple[bytes, bytes | None]:
@@ -257,7 +261,8 @@ class ReportDesk:
         except BaseException:  # nothing recorded: drop the sealed reply too
             self.app.vault.discard(content_subject(report_id), digest)
             raise
-        return self.status(code)
+        # Not status(code): that would pay for the receipt's Argon2id a second time.
+        return {**self._public_status(report_id), "messages": self._messages(report_id)}
 
     def _public_status(self, report_id: str) -> dict[str, Any]:
         view = self.app.personnel_view

@@ -241,3 +241,23 @@ def test_a_split_needs_a_successor_for_every_post(desk: Desk) -> None:
         "posts"
     ] == [f"{COMMUNE}/culture", f"{COMMUNE}/finance"]
     assert reader.record("unit", COMMUNE)["successors"] == [north, south]
+
+
+def test_a_replayed_statement_keeps_the_personal_data_of_the_recorded_one(desk: Desk) -> None:
+    from ledger.personnel.private import commitment_of
+    from tests.ledger.personnel.desk import personal_data
+
+    data = personal_data("Tên mới của CB-A")
+    update = desk.sign(
+        "CB-CLERK",
+        "official.update",
+        {"official_id": "CB-A", "private_sha256": commitment_of(data)},
+        data,
+    )
+    desk.ledger.submit([update])
+    with pytest.raises(LedgerError) as replayed:
+        desk.ledger.submit([update])  # a client retrying after a lost answer
+    assert replayed.value.code == "replayed_nonce"
+    vault = desk.ledger.app.vault
+    assert vault is not None and vault.open("CB-A", commitment_of(data)) is not None
+    assert desk.ledger.personnel.record("official", "CB-A")["name"] == "Tên mới của CB-A"
