@@ -47,6 +47,9 @@ def test_published_site_links_resolve_pages_are_small_and_data_is_beside(
         html = page.read_text(encoding="utf-8")
         assert len(html.encode()) <= MAX_PAGE_BYTES, page
         assert 'lang="en"' in html if "/en/" in str(page) else 'lang="vi"' in html
+        title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        assert title and "<" not in title.group(1), f"{page}: markup inside <title>"
+        assert html.count("<script") <= 1, page
         for href in HREF.findall(html):
             if href.startswith(("http", "/", "#")):
                 continue  # proofs are links to the log's API on the same host
