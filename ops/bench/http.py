@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,20 +25,14 @@ import httpx
 import orjson
 
 from ops.bench.ingest import median, open_bench_log, presign_notices
+from ops.procs import free_port
 
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 100.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _start(kind: str, path: Path, logs: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     # The server's JSON logs go to a file, as they would to a log collector; the child keeps
     # its own copy of the descriptor, so ours is closed at once.
     with (logs / f"{kind}.log").open("wb") as log_file:

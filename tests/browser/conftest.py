@@ -7,7 +7,6 @@ CANBO_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from ops.procs import free_port
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import build_province
 from tests.ledger.personnel.desk import Desk
@@ -69,19 +69,12 @@ class LiveSite:
     artifacts: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_site(tmp_path: Path) -> Iterator[LiveSite]:
     """Serve the API (and its site) from a thread; record the province's history first."""
     log = make_log(tmp_path / "data")
     app = create_app(log.open)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
