@@ -51,7 +51,6 @@ class InspectionRecords(Projection):
         self.vault = vault
         # Why each decision was held, by decision id, with the leaf index that held it.
         self.reasons: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-        self._private: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     def reset(self) -> None:
         """Forget the reasons: the fold starts again from the beginning of the log."""
@@ -74,10 +73,13 @@ class InspectionRecords(Projection):
         else:
             decision, approvers = _proposed(e.payload, e.signer, e.time), []
         derived = folded.derived()
+        # Personal data is opened for this check only and not kept: an erasure that follows
+        # must leave nothing of it in this process.
+        opened: dict[tuple[str, str], dict[str, Any] | None] = {}
         state = rules_state(
             s,
             derived,
-            self._private_of,
+            lambda subject, commitment: self._private_of(opened, subject, commitment),
             self._blind_index,
             unit=decision.unit,
             group=title_group_of(s, derived, decision),
@@ -199,13 +201,15 @@ class InspectionRecords(Projection):
         ]
         _replace(conn, inspection_consultations, "consultation_id", ids, rows)
 
-    def _private_of(self, subject: str, commitment: str) -> dict[str, Any] | None:
+    def _private_of(
+        self, opened: dict[tuple[str, str], dict[str, Any] | None], subject: str, commitment: str
+    ) -> dict[str, Any] | None:
         if self.vault is None:
             return None
         key = (subject, commitment)
-        if key not in self._private:
-            self._private[key] = unsealed(self.vault.open(subject, commitment))
-        return self._private[key]
+        if key not in opened:
+            opened[key] = unsealed(self.vault.open(subject, commitment))
+        return opened[key]
 
     def _blind_index(self, value: str) -> str:
         if self.vault is None:

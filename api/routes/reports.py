@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import LedgerDep
-from api.routes.statements import read_json_body
+from api.routes.statements import MAX_ENVELOPE_BYTES, read_json_body
 from ledger.bootstrap import ReceiptPending
 from ledger.errors import InvalidPayload, NotFound
 from ledger.reports.desk import MAX_SEALED_BYTES
@@ -144,7 +144,7 @@ async def report_reply(
 async def open_report(request: Request, ledger: LedgerDep) -> JSONResponse:
     """Submit a signed `report.read` (or `identity.open`): it is recorded first, then answered
     with what it opens, so no read leaves no trace."""
-    statement = parse_envelope(await read_json_body(request, 64 * 1024))
+    statement = parse_envelope(await read_json_body(request, MAX_ENVELOPE_BYTES))
     kind = statement.statement.type
     if kind not in OPENING_TYPES:
         raise InvalidPayload(

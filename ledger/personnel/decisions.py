@@ -15,13 +15,19 @@ from typing import Any
 from ledger.errors import InvalidPayload, LedgerError, NotAuthorised
 from ledger.personnel.catalogue import _DECISION_FIELDS
 from ledger.personnel.organisation import PROCESS_PARAMETERS, Check, Outcome
-from ledger.personnel.rulestate import evaluation_input, rules_decision, title_group_of
+from ledger.personnel.rulestate import (
+    evaluation_input,
+    frameworks_for,
+    rules_decision,
+    title_group_of,
+)
 from ledger.personnel.state import DecisionState
 from ledger.personnel.work import PersonnelWork, day_of, exists, unknown, wrong_status
 from ledger.registry import KeyRecord
 from ledger.rules import Outcome as RuleOutcome
 from ledger.rules import Verdict, evaluate, overall
 from ledger.rules.decision import Kind
+from ledger.rules.model import State
 from ledger.statement import Statement
 
 
@@ -114,8 +120,9 @@ def _run_rules(
 
 
 def _approvals_required(w: PersonnelWork, d: DecisionState, at: datetime) -> int:
-    state = w.rules_state(d.unit, title_group_of(w.state, w.derived(), d))
-    framework = state.framework_at(d.effective_on, known_at=at)
+    # Only the framework in force is needed, not the whole state the rules read.
+    versions = frameworks_for(w.state, d.unit, title_group_of(w.state, w.derived(), d))
+    framework = State(frameworks=versions).framework_at(d.effective_on, known_at=at)
     parameters = framework.parameters if framework is not None else {}
     needed: int = parameters.get(
         "decision_approvals_required", PROCESS_PARAMETERS["decision_approvals_required"]

@@ -79,7 +79,6 @@ class WitnessSubmitter:
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._changed = threading.Condition()
 
     def start(self) -> None:
         """Run rounds in a background thread until stop()."""
@@ -124,8 +123,6 @@ class WitnessSubmitter:
             return 0
         outcomes = list(self._pool.map(lambda w: self._submit(w, head), due))
         self.cosignatures.save([w.record for w, _ in outcomes], int(self.wall_clock()))
-        with self._changed:
-            self._changed.notify_all()
         return sum(1 for _, ok in outcomes if ok)
 
     def _submit(self, witness: _Witness, head: LogHead) -> tuple[_Witness, bool]:
@@ -177,22 +174,6 @@ class WitnessSubmitter:
             delay,
             witness.failures,
         )
-
-    def wait_until_cosigned(
-        self, size: int, witnesses: int | None = None, timeout: float = 10.0
-    ) -> bool:
-        """Wait until `witnesses` (default all) have cosigned a checkpoint of at least size."""
-        want = len(self.witnesses) if witnesses is None else witnesses
-        deadline = self.monotonic() + timeout
-        with self._changed:
-            while True:
-                done = sum(1 for w in self.witnesses if (w.record.cosigned_size or -1) >= size)
-                if done >= want:
-                    return True
-                left = deadline - self.monotonic()
-                if left <= 0:
-                    return False
-                self._changed.wait(min(left, 0.1))
 
 
 def start_witnessing(
