@@ -295,7 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(seq)
     passphrase_file(seq)
     seq.add_argument("--once", action="store_true", help="catch up once and exit")
-    seq.add_argument("--poll-interval", type=float, default=0.1, help="idle poll seconds")
+    seq.add_argument(
+        "--poll-interval",
+        type=float,
+        default=0.1,
+        help="seconds between looks for new events that no NOTIFY announced",
+    )
     seq.set_defaults(func=cmd_sequencer)
 
     verify_cli.register(sub)

@@ -25,6 +25,7 @@ from ledger.checkpoint import CheckpointError, open_checkpoint
 from ledger.entry import entry_bytes, parse_entry
 from ledger.errors import NotFound
 from ledger.group_commit import GroupCommitter
+from ledger.head_listener import SequencedListener
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import NoteError, VerifierKey
@@ -35,7 +36,7 @@ from ledger.registry import key_id_of
 from ledger.reports.desk import ReportDesk
 from ledger.reports.keys import content_subject, identity_subject
 from ledger.rules.dates import local_date
-from ledger.sequencer import Sequencer
+from ledger.sequencer import Sequenced, Sequencer
 from ledger.settings import Settings, SettingsError
 from ledger.statement import SignedStatement, signing_message
 from ledger.tlog_proof import format_tlog_proof
@@ -70,6 +71,12 @@ class Ledger:
         self.log_public_key = log_public_key
         self._engines = engines
         self.sequences_inline = False  # set when the recorder sequences inside each insert
+        # Beside a separate sequencer on PostgreSQL: its batches announced (LISTEN/NOTIFY).
+        self.sequenced_listener = (
+            SequencedListener(settings.psycopg_conninfo())
+            if sequencer is None and settings.is_postgres
+            else None
+        )
         self._database_down_until = 0.0  # monotonic time until which saves fail at once
         self.personnel = PersonnelReader(
             app.personnel_view,
@@ -80,7 +87,7 @@ class Ledger:
         )
         self.reports = ReportDesk(self)
         # Concurrent submitters (the API's requests) share transactions through it.
-        self.committer = GroupCommitter(self.save, lambda accepted: self.receipts(accepted, wait=0))
+        self.committer = GroupCommitter(self.save, self._receipts_at_once)
 
     @property
     def origin(self) -> str:
@@ -150,16 +157,37 @@ class Ledger:
             "statements": [self._statement_receipt(a, head) for a in accepted],
         }
 
+    def _receipts_at_once(self, accepted: list[Accepted]) -> dict[str, Any]:
+        # The writer thread's answer: sequenced in-process, the receipts; with a separate
+        # sequencer, which cannot have run yet, ReceiptPending at once without a read (the
+        # API's watcher of the log head answers those, many per read).
+        if self.sequencer is None:
+            raise ReceiptPending(accepted)
+        return self.receipts(accepted, wait=0)
+
+    def receipts_from(self, accepted: list[Accepted], snapshot: Sequenced) -> dict[str, Any]:
+        """Receipts against a head loaded by LogStore.snapshot (which must cover them)."""
+        head = LogHead(snapshot.size, snapshot.root, snapshot.checkpoint, snapshot.position)
+        return {
+            "checkpoint": head.checkpoint,
+            "tree_size": head.size,
+            "statements": [self._statement_receipt(a, head, snapshot.leaves) for a in accepted],
+        }
+
     def _recent_head(self, last_id: int) -> LogHead | None:
         recent = self.sequencer.last if self.sequencer is not None else None
         if recent is None or recent.position < last_id:
             return None
         return LogHead(recent.size, recent.root, recent.checkpoint, recent.position)
 
-    def _statement_receipt(self, accepted: Accepted, head: LogHead) -> dict[str, Any]:
+    def _statement_receipt(
+        self, accepted: Accepted, head: LogHead, known: dict[int, int] | None = None
+    ) -> dict[str, Any]:
         entries = []
         for recorded in accepted.events:
-            index = self.log.leaf_index(recorded.notification_id)
+            index = (known or {}).get(recorded.notification_id)
+            if index is None:
+                index = self.log.leaf_index(recorded.notification_id)
             assert index is not None, "sequenced events have a leaf"
             entries.append(
                 {
@@ -211,6 +239,8 @@ class Ledger:
     def close(self) -> None:
         """Release connections (after saving what is queued)."""
         self.committer.close()
+        if self.sequenced_listener is not None:
+            self.sequenced_listener.close()
         self.app.close()
         if self.app.vault is not None:
             self.app.vault.close()  # type: ignore[attr-defined]

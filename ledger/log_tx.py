@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
+from ledger.head_listener import SEQUENCED_CHANNEL
 from ledger.tiles import FULL_TILE_BYTES, TILE_WIDTH
 
 
@@ -138,6 +139,10 @@ class _SqlTx:
         else:
             sql = "UPDATE log_state SET size=?, position=?, root=?, checkpoint=? WHERE id=1"
         self._many(self._q(sql), [(state.size, state.position, root, checkpoint)])
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell other processes, once the transaction commits, that the tree grew."""
 
 
 class CursorTx(_SqlTx):
@@ -204,6 +209,11 @@ class ConnectionTx(_SqlTx):
 
     def _one(self, sql: str, params: Sequence[Any]) -> Any:
         return self.conn.exec_driver_sql(sql, tuple(params)).first()
+
+    def _announce(self) -> None:
+        # API processes beside `canbo sequencer` LISTEN for it to answer waiting receipts.
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql(f"NOTIFY {SEQUENCED_CHANNEL}")
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:

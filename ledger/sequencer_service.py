@@ -11,11 +11,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import psycopg
 from eventsourcing.persistence import OperationalError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from ledger.head_listener import STOP_CHECK_SECONDS, wait_for_notification
 from ledger.sequencer import Sequencer
 
 log = logging.getLogger("canbo.sequencer")
@@ -72,6 +75,9 @@ def run_sequencer(
 ) -> None:
     """Sequence new events until stop is set (idle polling every poll_interval seconds).
 
+    On PostgreSQL the leader LISTENs on the channel the event store notifies in every insert
+    transaction (the recorder's channel_name), so it wakes as soon as events are stored;
+    poll_interval is then only how often it looks without being told.
     on_lead runs once, the first time this process leads (it starts what only the leader may
     do, such as sending checkpoints to the witnesses). Losing the database (a restart, a
     failover, a network cut) is not fatal: the process logs it, waits, and contends for the
@@ -90,7 +96,7 @@ def run_sequencer(
                 _sequence_until_stopped(sequencer, lock, stop, poll_interval)
         except Stopped:
             return
-        except (DBAPIError, OperationalError) as exc:
+        except (DBAPIError, OperationalError, psycopg.Error) as exc:
             # The first line says enough (server closed, refused); the rest is a traceback.
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             log.warning("database unavailable (%s); retrying in %g s", reason, RETRY_SECONDS)
@@ -100,15 +106,32 @@ def run_sequencer(
 def _sequence_until_stopped(
     sequencer: Sequencer, lock: Connection | None, stop: threading.Event, poll_interval: float
 ) -> None:
+    channel = getattr(sequencer.recorder, "channel_name", None)
+    if lock is not None and channel is not None:
+        lock.execute(text(f'LISTEN "{channel}"'))
+        lock.commit()
     while not stop.is_set():
         started = time.monotonic()
         added = sequencer.run_once()
         if added:
             log.info("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
             continue
-        if lock is not None:
-            # While idle, make sure the lock's session is still there: if it ended (the
-            # server restarted, an administrator ended it), a standby may lead by now.
-            lock.execute(text("SELECT 1"))
-            lock.commit()
-        stop.wait(poll_interval)
+        if lock is None or channel is None:
+            stop.wait(poll_interval)
+            continue
+        # While idle, make sure the lock's session is still there: if it ended (the server
+        # restarted, an administrator ended it), a standby may lead by now.
+        lock.execute(text("SELECT 1"))
+        lock.commit()
+        driver = lock.connection.driver_connection
+        assert driver is not None, "a checked-out connection has its driver connection"
+        _wait_for_events(driver, stop, poll_interval)
+
+
+def _wait_for_events(driver: psycopg.Connection[Any], stop: threading.Event, most: float) -> None:
+    # In slices, so a stop request (SIGTERM) is seen within STOP_CHECK_SECONDS.
+    deadline = time.monotonic() + most
+    while not stop.is_set():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or wait_for_notification(driver, min(remaining, STOP_CHECK_SECONDS)):
+            return

@@ -70,6 +70,12 @@ class Settings:
         """The embedded database file."""
         return self.data_dir / SQLITE_FILE
 
+    def psycopg_conninfo(self) -> str:
+        """The PostgreSQL URL as psycopg takes it (no "+driver" in the scheme)."""
+        assert self.database_url is not None, "only for PostgreSQL"
+        scheme, rest = self.database_url.split("://", 1)
+        return f"{scheme.split('+', 1)[0]}://{rest}"
+
     def sqlalchemy_url(self) -> str:
         """The SQLAlchemy URL of the log database."""
         if not self.is_postgres:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import LedgerDep
@@ -102,14 +101,10 @@ async def submit_response(ledger: Ledger, statements: list[SignedStatement]) -> 
     except ReceiptPending as pending:
         # A separate sequencer has not caught up yet: wait here without holding a worker
         # thread, so a stalled sequencer cannot starve the other endpoints.
-        accepted = pending.accepted
-        ids = [e.notification_id for a in accepted for e in a.events]
-        if not await watch_of(ledger).wait_for(max(ids), RECEIPT_WAIT_SECONDS):
-            return _pending(ids)
-        try:
-            receipt = await run_in_threadpool(ledger.receipts, accepted, wait=1.0)
-        except ReceiptPending:
-            return _pending(ids)
+        answered = await watch_of(ledger).receipts(pending.accepted, RECEIPT_WAIT_SECONDS)
+        if answered is None:
+            return _pending([e.notification_id for a in pending.accepted for e in a.events])
+        receipt = answered
     # orjson: a receipt holds a few kilobytes of proofs, which the stdlib encoder is slow at.
     return Response(orjson.dumps(receipt), status_code=201, media_type="application/json")
 

@@ -129,7 +129,7 @@ def bench_pg(
         state_bytes = _state_bytes(log)
         log.close()
         raw = RawStore(root, state_bytes, env=_raw_env(raw_url))
-        sequencer = start_sequencer(root / "ledger", root / "sequencer.log", poll=0.01)
+        sequencer = start_sequencer(root / "ledger", root / "sequencer.log")
         try:
             api = start_api(root / "ledger", root / "api.log")
         except BaseException:

@@ -1,0 +1,42 @@
+"""Receipts from one snapshot of the head equal the receipts read piece by piece."""
+
+from __future__ import annotations
+
+import base64
+
+from ledger.merkle import verify_inclusion
+from tests.conftest import LogFixture, enrol, notice, official_key
+
+OFFICIAL = official_key("snapshot")
+
+
+def test_snapshot_receipts_equal_the_stored_ones(any_log: LogFixture) -> None:
+    sequencing = any_log.open()
+    enrol(sequencing, any_log.registrar, OFFICIAL)  # leaves 0 and 1
+    # 300 leaves in all: the level-0 right edge has crossed into a second tile.
+    batches = [
+        sequencing.save([notice(sequencing, OFFICIAL) for _ in range(size)])
+        for size in (150, 140, 8)
+    ]
+    reading = any_log.open(sequence_in_process=False)  # an API process beside a sequencer
+    try:
+        for accepted in batches:
+            ids = {e.notification_id for a in accepted for e in a.events}
+            snapshot = reading.log.snapshot(ids)
+            assert snapshot is not None and set(snapshot.leaves) == ids
+            assert reading.receipts_from(accepted, snapshot) == sequencing.receipts(accepted)
+
+        head = reading.log.require_head()
+        assert head.size == 300
+        assert reading.log.snapshot(set(), after=head.position) is None  # nothing newer
+
+        last = batches[-1][-1]
+        snapshot = reading.log.snapshot({last.events[0].notification_id})
+        assert snapshot is not None
+        entry = reading.receipts_from([last], snapshot)["statements"][0]["entries"][0]
+        proof = [base64.b64decode(h) for h in entry["inclusion_proof"]]
+        index = entry["leaf_index"]
+        verify_inclusion(reading.log.leaf_hash(index), index, head.size, proof, head.root)
+    finally:
+        reading.close()
+        sequencing.close()
