@@ -168,7 +168,8 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
 
     settings = Settings.load(args.data_dir)
     ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
-    _, writer = make_engines(settings)
+    # A batch that fails on a dropped connection is rolled back and retried by run_sequencer.
+    _, writer = make_engines(settings, pre_ping=False)
     sequencer = make_sequencer(settings, writer, ledger.app.recorder, None, _passphrase(args))
     if args.once:
         added = sequencer.catch_up()

@@ -252,11 +252,16 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def make_engines(settings: Settings) -> tuple[Engine, Engine]:
-    """(reader, sequencer writer) engines; on SQLite the writer takes the write lock at BEGIN."""
+def make_engines(settings: Settings, *, pre_ping: bool = True) -> tuple[Engine, Engine]:
+    """(reader, sequencer writer) engines; on SQLite the writer takes the write lock at BEGIN.
+
+    pre_ping (PostgreSQL): test each pooled connection before use, so a request after a
+    database restart does not fail on a stale one; a loop that retries by itself (the
+    sequencer) can skip the extra round trip.
+    """
     url = settings.sqlalchemy_url()
     if settings.is_postgres:
-        engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=pre_ping)
         return engine, engine
     reader = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     writer = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

@@ -11,10 +11,11 @@ from sqlalchemy import Engine, select
 from ledger.entry import entry_bytes
 from ledger.errors import LogUnavailable, NotFound
 from ledger.log_schema import log_leaves, log_state
+from ledger.log_snapshot import load_snapshot
 from ledger.log_tx import ConnectionTx
 from ledger.merkle import consistency_proof, inclusion_proof
 from ledger.sequencer import Sequenced
-from ledger.tiles import HASH_SIZE, TILE_WIDTH, TileNodeReader, edge_tile_widths, tile_width_at
+from ledger.tiles import TILE_WIDTH, TileNodeReader, tile_width_at
 
 
 @dataclass(frozen=True)
@@ -57,49 +58,16 @@ class LogStore:
         """The latest checkpoint with its right-edge tiles and these events' leaf indexes.
 
         For a process that does not sequence (the API beside `canbo sequencer`): a few reads on
-        one connection, and the receipts of every request waiting on the sequencer come from it
-        without reading again. None if nothing is sequenced yet or the tracking position is not
-        past `after`, which costs one read.
+        one connection (ledger/log_snapshot.py), and the receipts of every request waiting on
+        the sequencer come from it without reading again. None if nothing is sequenced yet or
+        the tracking position is not past `after`, which costs one read.
         """
+        previous = self._loaded
         with self.engine.connect() as conn:
-            row = conn.execute(select(log_state).where(log_state.c.id == 1)).first()
-            if row is None or row.position <= after:
-                return None
-            size = int(row.size)
-            tx = ConnectionTx(conn, self.recorder)
-            # The state row was read first and tiles only grow: cut each to its width then.
-            edges = {
-                (level, index): tx.tile(level, index)[: width * HASH_SIZE]
-                for level, index, width in edge_tile_widths(size)
-            }
-            leaves = self._leaf_indexes(conn, notification_ids, size)
-        snapshot = Sequenced(
-            size=size,
-            position=int(row.position),
-            checkpoint=row.checkpoint,
-            root=bytes(row.root),
-            edge_tiles=edges,
-            leaves=leaves,
-        )
-        loaded = self._loaded
-        if loaded is None or snapshot.size >= loaded.size:
+            snapshot = load_snapshot(conn, self.recorder, notification_ids, after, previous)
+        if snapshot is not None and (previous is None or snapshot.size >= previous.size):
             self._loaded = snapshot
         return snapshot
-
-    @staticmethod
-    def _leaf_indexes(conn: Any, notification_ids: Collection[int], size: int) -> dict[int, int]:
-        if not notification_ids:
-            return {}
-        if conn.dialect.name == "sqlite":  # leaf i is id i + 1 there (see leaf_index)
-            query = select(log_leaves.c.notification_id, log_leaves.c.leaf_index).where(
-                log_leaves.c.leaf_index.in_([n - 1 for n in notification_ids])
-            )
-        else:
-            query = select(log_leaves.c.notification_id, log_leaves.c.leaf_index).where(
-                log_leaves.c.notification_id.in_(list(notification_ids))
-            )
-        wanted = set(notification_ids)
-        return {int(n): int(i) for n, i in conn.execute(query) if n in wanted and i < size}
 
     def _recent_or_stored_tile(self, level: int, index: int) -> bytes:
         recent = self.recent()

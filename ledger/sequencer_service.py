@@ -110,19 +110,23 @@ def _sequence_until_stopped(
     if lock is not None and channel is not None:
         lock.execute(text(f'LISTEN "{channel}"'))
         lock.commit()
+    listening = lock is not None and channel is not None
     while not stop.is_set():
         started = time.monotonic()
         added = sequencer.run_once()
         if added:
             log.info("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
-            continue
-        if lock is None or channel is None:
+        if added == sequencer.batch_size or (added and not listening):
+            continue  # more may be stored already
+        if not listening or lock is None:
             stop.wait(poll_interval)
             continue
-        # While idle, make sure the lock's session is still there: if it ended (the server
-        # restarted, an administrator ended it), a standby may lead by now.
-        lock.execute(text("SELECT 1"))
-        lock.commit()
+        if not added:
+            # While idle, make sure the lock's session is still there: if it ended (the server
+            # restarted, an administrator ended it), a standby may lead by now.
+            lock.execute(text("SELECT 1"))
+            lock.commit()
+        # Events stored while this batch ran were announced meanwhile: the wait ends at once.
         driver = lock.connection.driver_connection
         assert driver is not None, "a checked-out connection has its driver connection"
         _wait_for_events(driver, stop, poll_interval)

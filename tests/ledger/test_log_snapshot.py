@@ -13,10 +13,11 @@ OFFICIAL = official_key("snapshot")
 def test_snapshot_receipts_equal_the_stored_ones(any_log: LogFixture) -> None:
     sequencing = any_log.open()
     enrol(sequencing, any_log.registrar, OFFICIAL)  # leaves 0 and 1
-    # 300 leaves in all: the level-0 right edge has crossed into a second tile.
+    # 300 leaves in all: the level-0 right edge crosses into a second tile (a full read),
+    # then grows within it (the edge extended by the leaves added since).
     batches = [
         sequencing.save([notice(sequencing, OFFICIAL) for _ in range(size)])
-        for size in (150, 140, 8)
+        for size in (150, 140, 1, 7)
     ]
     reading = any_log.open(sequence_in_process=False)  # an API process beside a sequencer
     try:
@@ -28,6 +29,13 @@ def test_snapshot_receipts_equal_the_stored_ones(any_log: LogFixture) -> None:
 
         head = reading.log.require_head()
         assert head.size == 300
+        fresh = any_log.open(sequence_in_process=False)
+        try:
+            extended, loaded = reading.log.recent(), fresh.log.snapshot(set())
+            assert extended is not None and loaded is not None
+            assert extended.edge_tiles == loaded.edge_tiles
+        finally:
+            fresh.close()
         assert reading.log.snapshot(set(), after=head.position) is None  # nothing newer
 
         last = batches[-1][-1]
