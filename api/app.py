@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -41,8 +42,15 @@ def create_app(
     *,
     close_on_shutdown: bool = True,
     config: ApiConfig | None = None,
+    freeze_heap: bool = False,
 ) -> FastAPI:
-    """The API over the ledger that `open_ledger` opens at start-up."""
+    """The API over the ledger that `open_ledger` opens at start-up.
+
+    freeze_heap (a server process, not a test that builds many apps): once started, move
+    everything allocated so far out of the garbage collector's reach (gc.freeze). Modules and
+    the opened log are hundreds of thousands of long-lived objects; without it every full
+    collection walks them all, a pause of about 100 ms under load that set the API's p99.
+    """
     config = config or ApiConfig.from_env()
     metrics = HttpMetrics()
 
@@ -57,6 +65,9 @@ def create_app(
             submitter = start_witnessing(ledger.settings.witnesses, ledger.log, ED25519)
         app.state.witnessing = submitter
         app.state.read_models, app.state.read_models_problem = open_for_api(ledger)
+        if freeze_heap:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

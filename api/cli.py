@@ -56,7 +56,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, passphrase: bytes | None, workers: int = 1
+) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -64,10 +66,19 @@ def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -
     from api.jsonlog import configure_logging
     from ledger.bootstrap import load_log_signer, open_ledger
 
+    if workers > 1:
+        from api.workers import serve_workers
+
+        configure_logging()
+        _print_urls(host, port)
+        serve_workers(settings, host, port, workers)
+        return
     # Load the log key before starting, so a wrong passphrase is an error here, not at start-up.
     log_signer = None if settings.is_postgres else load_log_signer(settings, passphrase)
     config = ApiConfig.from_env()
-    app = create_app(lambda: open_ledger(settings, log_signer=log_signer), config=config)
+    app = create_app(
+        lambda: open_ledger(settings, log_signer=log_signer), config=config, freeze_heap=True
+    )
     _print_urls(host, port)
     configure_logging()
     # Keep-alive and header limits against slow or idle clients; request time is bounded by
@@ -78,7 +89,9 @@ def _serve(settings: Settings, host: str, port: int, passphrase: bytes | None) -
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API of an existing log."""
     settings = Settings.load(args.data_dir)
-    _serve(settings, args.host, args.port, _passphrase(args))
+    if args.workers < 1:
+        raise SettingsError(f"--workers must be at least 1, not {args.workers}")
+    _serve(settings, args.host, args.port, _passphrase(args), args.workers)
     return 0
 
 
@@ -269,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(serve)
     server(serve)
     passphrase_file(serve)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes on the port (PostgreSQL only; about one per core; default 1)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="create a demo log with seeded data and serve it")

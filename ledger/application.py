@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from ledger.domain.keys import OfficialKey, key_aggregate_id
 from ledger.domain.signed import make_signed
@@ -116,6 +116,26 @@ class LedgerApplication(Application[UUID]):
             self._officials_by_key[key_id] = official  # a key's official never changes
         return official
 
+    def save_events(
+        self, events: Sequence[DomainEventProtocol[UUID]], **kwargs: Any
+    ) -> list[Recording[UUID]]:
+        """Application.save for domain events only, without its check of each object.
+
+        eventsourcing's collect_events asks isinstance(obj, DomainEventProtocol) of each
+        object: a runtime Protocol check of every attribute, a tenth of the API's CPU per
+        statement under load, for objects that are all domain events here. The rest is
+        Application.save's own body (eventsourcing 9.5.6; tests/ledger/test_save_events.py
+        holds the two equal).
+        """
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        processing_event.events.extend(events)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)
+        return recordings
+
     def submit(self, statement: SignedStatement) -> Accepted:
         """Check and save one statement."""
         return self.submit_many([statement])[0]
@@ -178,8 +198,8 @@ class LedgerApplication(Application[UUID]):
                 if self.vault.seal(subject, commitment, data):  # type: ignore[union-attr]
                     work.sealed_now.append((subject, commitment))
         try:
-            recordings = self.save(
-                *events, nonces=nonces, key_versions=key_versions, personnel_count=personnel_count
+            recordings = self.save_events(
+                events, nonces=nonces, key_versions=key_versions, personnel_count=personnel_count
             )
         except IntegrityError:
             self._evict(list(batch.pending))

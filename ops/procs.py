@@ -83,16 +83,17 @@ def _spawn(name: str, args: list[str], log_file: Path, env: dict[str, str]) -> C
 
 
 def start_api(
-    data_dir: Path, log_file: Path, *, port: int | None = None, env: dict[str, str] | None = None
+    data_dir: Path,
+    log_file: Path,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
 ) -> Child:
     """`canbo serve` on a free port (or the given one); returns once /readyz answers 200."""
     port = port or free_port()
-    child = _spawn(
-        "api",
-        ["serve", "--data-dir", str(data_dir), "--port", str(port)],
-        log_file,
-        env or {},
-    )
+    args = ["serve", "--data-dir", str(data_dir), "--port", str(port), "--workers", str(workers)]
+    child = _spawn("api", args, log_file, env or {})
     child.url = f"http://127.0.0.1:{port}"
     wait_ready(child)
     return child

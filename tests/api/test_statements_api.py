@@ -148,7 +148,7 @@ def test_a_database_outage_is_503_and_records_nothing(
     def down(*_args: object, **_kwargs: object) -> object:
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ledger.app, "save", down)
+    monkeypatch.setattr(ledger.app, "save_events", down)
     response = client.post("/v1/statements", json=notice(ledger, OFFICIAL).envelope())
     assert response.status_code == 503
     body = response.json()

@@ -30,7 +30,7 @@ def test_a_revocation_landing_between_check_and_insert_wins(
             time=any_log.clock.now,
         )
         statement = notice(first, official, time=any_log.clock.advance(seconds=1))
-        save = first.app.save
+        save = first.app.save_events
         revoked = []
 
         def save_after_the_revocation(*args: object, **kwargs: object) -> object:
@@ -38,7 +38,7 @@ def test_a_revocation_landing_between_check_and_insert_wins(
                 revoked.append(second.submit([revoke]))
             return save(*args, **kwargs)
 
-        monkeypatch.setattr(first.app, "save", save_after_the_revocation)
+        monkeypatch.setattr(first.app, "save_events", save_after_the_revocation)
         with pytest.raises(RevokedKey):
             first.submit([statement])
         assert revoked
