@@ -44,6 +44,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     submit.set_defaults(func=cmd_submit)
 
+    resend = subparsers.add_parser(
+        "resend", help="send signed statements again, as they are (after outcome_unknown)"
+    )
+    common(resend, key_required=False)
+    resend.add_argument(
+        "envelopes",
+        metavar="FILE",
+        help='JSON: {"envelopes": [...]} as an outcome_unknown error printed it, a list of '
+        "envelopes, or one ('-': stdin)",
+    )
+    resend.set_defaults(func=cmd_resend)
+
     session = subparsers.add_parser("session", help="log in with your key and show who you are")
     common(session, key_required=True)
     session.set_defaults(func=cmd_session)
@@ -97,6 +109,11 @@ def _run(args: argparse.Namespace, action: Any) -> int:
             print(f"lỗi: {exc.message_vi}", file=sys.stderr)
         if exc.details:
             print(json.dumps(exc.details, ensure_ascii=False), file=sys.stderr)
+        if exc.code == "outcome_unknown":
+            print(
+                f"save the JSON line above to a file and run: canbo resend --url {args.url} FILE",
+                file=sys.stderr,
+            )
         return 1
     finally:
         client.close()
@@ -146,3 +163,25 @@ def cmd_records_get(args: argparse.Namespace) -> int:
         params[name] = value
     session = args.key is not None
     return _run(args, lambda client: client.get(args.path, params, session=session))
+
+
+def cmd_resend(args: argparse.Namespace) -> int:
+    """Post signed envelopes again, unchanged: a statement already recorded is refused as a
+    replay, never recorded twice."""
+    from ledger.errors import LedgerError
+    from ledger.statement import parse_envelope
+
+    text = sys.stdin.read() if args.envelopes == "-" else Path(args.envelopes).read_text("utf-8")
+    try:
+        found = json.loads(text)
+        if isinstance(found, dict) and "envelopes" in found:
+            found = found["envelopes"]
+        envelopes = found if isinstance(found, list) else [found]
+        statements = [parse_envelope(e) for e in envelopes]
+    except (ValueError, LedgerError) as exc:
+        print(f"error: {args.envelopes} holds no signed envelopes: {exc}", file=sys.stderr)
+        return 2
+    if not statements:
+        print(f"error: {args.envelopes} holds no signed envelopes", file=sys.stderr)
+        return 2
+    return _run(args, lambda client: client.submit_signed(statements, resending=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,14 @@ from ledger.statement import SignedStatement
 LOGIN_CONTEXT = b"canbo-ledger/login/v1\n"  # api.auth.login_message; the SDK must not import api
 # Log in again this long before the session's end, so a request never races its expiry.
 RENEW_BEFORE = timedelta(seconds=30)
+# A submission whose answer did not come is sent again, the same signed bytes, this many
+# times in all, after these pauses (seconds).
+SUBMIT_TRIES = 3
+RESEND_PAUSES = (0.5, 2.0)
+# Answers after which the statement may or may not be recorded (no answer, a timeout), or was
+# certainly not (the database was down): either way the same envelope may be sent again.
+_RESEND_CODES = frozenset({"unreachable", "timeout", "database_unavailable"})
+_NOT_ANSWERED_BEFORE = ApiError(0, "unreachable", "an earlier attempt had no answer", "", {})
 
 
 class LedgerClient:
@@ -69,16 +78,44 @@ class LedgerClient:
         """Sign and submit one statement; the receipt (or pending links, status 202)."""
         return self.submit_signed([self.sign(type, payload)])
 
-    def submit_signed(self, statements: Sequence[SignedStatement]) -> dict[str, Any]:
-        """Submit statements already signed: one alone, several as one all-or-nothing batch."""
+    def submit_signed(
+        self, statements: Sequence[SignedStatement], *, resending: bool = False
+    ) -> dict[str, Any]:
+        """Submit statements already signed: one alone, several as one all-or-nothing batch.
+
+        When no answer comes (a timeout, a dropped connection) the statements may have been
+        recorded or not. They are then sent again, the same signed bytes, never signed anew:
+        the log refuses a nonce twice, so a statement is never recorded twice. A replayed_nonce
+        answer to a resend means the lost attempt recorded them: ApiError recorded_earlier.
+        If no attempt is answered: ApiError outcome_unknown, whose details hold the signed
+        envelopes to send again later (submit_signed with resending=True, or `canbo resend`):
+        resending says they were sent before without an answer, so that a replayed_nonce
+        answer to the first attempt also means recorded_earlier.
+        """
         if len(statements) == 1:
             body: Any = statements[0].envelope()
             path = "/v1/statements"
         else:
             body = {"statements": [s.envelope() for s in statements]}
             path = "/v1/statements/batch"
-        answer: dict[str, Any] = self._send("POST", path, json=body).json()
-        return answer
+        unanswered: ApiError | None = _NOT_ANSWERED_BEFORE if resending else None
+        for attempt in range(SUBMIT_TRIES):
+            if attempt:
+                time.sleep(RESEND_PAUSES[min(attempt, len(RESEND_PAUSES)) - 1])
+            try:
+                answer: dict[str, Any] = self._send("POST", path, json=body).json()
+                return answer
+            except ApiError as exc:
+                if exc.code == "replayed_nonce" and unanswered is not None:
+                    raise _recorded_earlier(statements) from None
+                if exc.code not in _RESEND_CODES:
+                    raise
+                if exc.code != "database_unavailable":  # that one surely recorded nothing
+                    unanswered = exc
+                last = exc
+        if unanswered is None:
+            raise last
+        raise _outcome_unknown(self.url, statements, unanswered) from None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -152,3 +189,27 @@ class LedgerClient:
                 body = None
             raise ApiError.from_response(response.status_code, body)
         return response
+
+
+def _recorded_earlier(statements: Sequence[SignedStatement]) -> ApiError:
+    return ApiError(
+        409,
+        "recorded_earlier",
+        "an earlier attempt whose answer was lost recorded these statements (once); their "
+        "receipt was not received",
+        "lần gửi trước (bị mất phản hồi) đã ghi các statement này (một lần); chưa nhận biên nhận",
+        {"nonces": [s.statement.nonce for s in statements]},
+    )
+
+
+def _outcome_unknown(url: str, statements: Sequence[SignedStatement], last: ApiError) -> ApiError:
+    return ApiError(
+        0,
+        "outcome_unknown",
+        f"no answer from {url} after {SUBMIT_TRIES} tries ({last.message_en}): the statements "
+        "may or may not be recorded; send the same signed envelopes again (details.envelopes), "
+        "never newly signed ones, and a replayed_nonce answer confirms they were recorded",
+        f"không nhận được phản hồi từ {url}: statement có thể đã hoặc chưa được ghi; hãy gửi "
+        "lại đúng các phong bì đã ký (details.envelopes), không ký lại",
+        {"envelopes": [s.envelope() for s in statements]},
+    )
