@@ -13,8 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import LedgerDep
-from api.routes.statements import MAX_ENVELOPE_BYTES, read_json_body
-from ledger.bootstrap import ReceiptPending
+from api.routes.statements import MAX_ENVELOPE_BYTES, read_json_body, record
 from ledger.errors import InvalidPayload, NotFound
 from ledger.reports.desk import MAX_SEALED_BYTES
 from ledger.reports.statements import OPENING_TYPES
@@ -152,11 +151,8 @@ async def open_report(request: Request, ledger: LedgerDep) -> JSONResponse:
             "loại statement không phù hợp",
             type=kind,
         )
-    try:
-        receipt: Any = await run_in_threadpool(ledger.submit, [statement], wait=2.0)
-    except ReceiptPending as pending:  # recorded; the separate sequencer has not run yet
-        ids = [e.notification_id for a in pending.accepted for e in a.events]
-        receipt = {"status": "pending", "receipts": [f"/v1/receipts/{i}" for i in ids]}
+    # Recorded (201's receipt, or 202's pending links) before anything is opened.
+    receipt, _status = await record(ledger, [statement])
     report_id = statement.statement.payload["report_id"]
     if kind == "report.read":
         opened: Any = await run_in_threadpool(ledger.reports.content, report_id)

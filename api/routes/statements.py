@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import LedgerDep
 from api.schemas import EventReceipt, PendingReceipts, Receipt
@@ -93,32 +93,32 @@ def _too_large(size: int, limit: int) -> StatementTooLarge:
     )
 
 
-async def submit_response(ledger: Ledger, statements: list[SignedStatement]) -> Response:
-    """Save statements through the group committer; the 201 receipt, or 202 while pending."""
+async def record(ledger: Ledger, statements: list[SignedStatement]) -> tuple[dict[str, Any], int]:
+    """Save statements through the group committer: (their receipts, 201), or (links to the
+    receipts, 202) while a separate sequencer has not put them in the tree yet."""
     try:
         # Saved by the ledger's writer thread, together with whatever else is queued.
-        receipt = await asyncio.wrap_future(ledger.committer.submit(statements))
+        return await asyncio.wrap_future(ledger.committer.submit(statements)), 201
     except ReceiptPending as pending:
         # A separate sequencer has not caught up yet: wait here without holding a worker
         # thread, so a stalled sequencer cannot starve the other endpoints.
         answered = await watch_of(ledger).receipts(pending.accepted, RECEIPT_WAIT_SECONDS)
-        if answered is None:
-            return _pending([e.notification_id for a in pending.accepted for e in a.events])
-        receipt = answered
-    # orjson: a receipt holds a few kilobytes of proofs, which the stdlib encoder is slow at.
-    return Response(orjson.dumps(receipt), status_code=201, media_type="application/json")
-
-
-def _pending(ids: list[int]) -> JSONResponse:
-    # The events are saved; each receipt can be fetched once the sequencer has run.
-    return JSONResponse(
-        {
+        if answered is not None:
+            return answered, 201
+        ids = [e.notification_id for a in pending.accepted for e in a.events]
+        # The events are saved; each receipt can be fetched once the sequencer has run.
+        return {
             "status": "pending",
             "notification_ids": ids,
             "receipts": [f"/v1/receipts/{i}" for i in ids],
-        },
-        status_code=202,
-    )
+        }, 202
+
+
+async def submit_response(ledger: Ledger, statements: list[SignedStatement]) -> Response:
+    """The 201 receipt, or 202 while pending, of statements saved by record()."""
+    body, status = await record(ledger, statements)
+    # orjson: a receipt holds a few kilobytes of proofs, which the stdlib encoder is slow at.
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 @router.post(

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routes import reports as report_routes
+from api.routes import statements as statement_routes
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import COMMUNE, OTHER_COMMUNE, build_province
 from tests.ledger.personnel.desk import Desk
@@ -70,6 +71,29 @@ def test_file_check_reply_and_a_logged_read(desk_client: tuple[Desk, TestClient]
     # A statement of another kind is not an opening.
     other = desk.sign("CB-H1", "report.acknowledge", {"report_id": report_id})
     assert client.post("/v1/reports/open", json=other.envelope()).status_code == 422
+
+
+def test_an_opening_is_recorded_and_answered_while_the_sequencer_lags(
+    desk_client: tuple[Desk, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, client = desk_client
+    receipt = client.post("/v1/reports", json=FORM).json()["receipt"]
+    report_id = desk.ledger.reports.report_of(receipt)
+    desk.submit("CB-C1", "report.accept", {"report_id": report_id, "complexity": "normal"})
+    desk.submit("CB-C1", "report.assign", {"report_id": report_id, "handler": "CB-H1"})
+    read = desk.sign("CB-H1", "report.read", {"report_id": report_id})
+    monkeypatch.setattr(statement_routes, "RECEIPT_WAIT_SECONDS", 0.2)
+    # An API process beside a sequencer that has not run: the read is recorded (202's links
+    # to its receipt), then the content is answered.
+    lagging = create_app(lambda: desk.log.open(sequence_in_process=False))
+    with TestClient(lagging) as beside:
+        opened = beside.post("/v1/reports/open", json=read.envelope())
+    assert opened.status_code == 200, opened.json()
+    body = opened.json()
+    assert body["receipt"]["status"] == "pending" and body["receipt"]["receipts"]
+    assert body["opened"]["content"]["text"] == FORM["text"]
+    stored = desk.ledger.app.recorder.max_notification_id()
+    assert body["receipt"]["notification_ids"] == [stored]  # recorded before it was answered
 
 
 def test_a_wrong_code_gets_the_same_answer_and_tries_are_limited(
