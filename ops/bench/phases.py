@@ -19,14 +19,14 @@ from ops.bench.ingest import BenchLog, open_bench_log, presign_notices, submit_b
 # (where, attribute, label). `where` is a dotted path from the Ledger, or "module:<name>" for a
 # module-level function (patched in that module's namespace for the run, then restored). Parts
 # the ledger does not have (it is being reworked) are skipped. Nested calls overlap: where the
-# ledger sequences inside the event store's transaction, Application.save includes sequencing.
+# ledger sequences inside the event store's transaction, the save includes sequencing.
 PHASES = [
     ("", "submit", "Ledger.submit (total)"),
     ("app", "submit_many", "LedgerApplication.submit_many"),
     ("app.verifier", "verify", "  Ed25519 verify"),
     ("app.repository", "get", "  Repository.get (key record)"),
     ("app.recorder", "nonce_used", "  recorder.nonce_used"),
-    ("app", "save", "  Application.save (incl. commit)"),
+    ("app", "save_events", "  LedgerApplication.save_events (incl. commit)"),
     ("", "sequence_now", "Ledger.sequence_now"),
     ("sequencer", "run_once", "  Sequencer.run_once"),
     ("sequencer", "sequence_within", "  Sequencer.sequence_within"),

@@ -85,7 +85,7 @@ def table(summary: dict[str, Any], phases: dict[str, dict[str, float]]) -> str:
             lines.append(f"{label:<46}{cells}")
         lines.append(
             "(wall-clock timers around the ledger's calls, on fresh logs; an indented row is part "
-            "of a row above it, e.g. Sequencer.sequence_within runs inside Application.save)"
+            "of a row above it, e.g. Sequencer.sequence_within runs inside the save)"
         )
     lines.append("")
     lines.extend(f"- {note}" for note in summary.get("notes", []))
