@@ -68,6 +68,8 @@ class SequencedWatch:
         finally:
             with contextlib.suppress(ValueError):
                 self._waiters.remove(waiter)
+            # An answer computed after this (say, an error) then goes nowhere, unlogged.
+            waiter.future.cancel()
 
     async def _poll(self) -> None:
         while self._waiters:
