@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
+
+log = logging.getLogger("canbo.api.sequenced")
 
 POLL_SECONDS = 0.005  # without announcements (or when one may have been missed)
 ANNOUNCED_POLL_SECONDS = 0.1
@@ -41,6 +44,7 @@ class SequencedWatch:
         self._waiters: list[_Waiter] = []
         self._task: asyncio.Task[None] | None = None
         self._announced: asyncio.Event | None = None  # set on each announced batch
+        self._position_read = 0  # the tracking position of the newest head read
 
     def _listen(self) -> None:
         listener = getattr(self.ledger, "sequenced_listener", None)
@@ -53,7 +57,9 @@ class SequencedWatch:
     async def receipts(self, accepted: list[Any], timeout: float) -> dict[str, Any] | None:
         """The receipts of saved statements once sequenced; None if `timeout` passes first.
 
-        An error computing them (the database gone, say) is raised to the caller.
+        The statements are saved already, so a failure to read the head (the database gone,
+        say) is no refusal: it is logged, and the waiter waits on until its timeout, when the
+        caller answers with links to fetch the receipts later.
         """
         last_id = max(e.notification_id for a in accepted for e in a.events)
         waiter = _Waiter(accepted, last_id)
@@ -61,6 +67,10 @@ class SequencedWatch:
         if self._task is None or self._task.done():
             self._listen()
             self._task = asyncio.create_task(self._poll())
+        elif self._announced is not None and last_id <= self._position_read:
+            # Its batch was announced and read for the waiters before it: read again now
+            # rather than at the next announcement or the fallback poll.
+            self._announced.set()
         try:
             return await asyncio.wait_for(asyncio.shield(waiter.future), timeout)
         except TimeoutError:
@@ -68,7 +78,7 @@ class SequencedWatch:
         finally:
             with contextlib.suppress(ValueError):
                 self._waiters.remove(waiter)
-            # An answer computed after this (say, an error) then goes nowhere, unlogged.
+            # An answer computed after this then goes nowhere.
             waiter.future.cancel()
 
     async def _poll(self) -> None:
@@ -78,14 +88,12 @@ class SequencedWatch:
             waiting = [w for w in self._waiters if not w.future.done()]
             try:
                 answers = await run_in_threadpool(self._answer, waiting)
-            except Exception as exc:  # the head could not be read: tell everyone waiting
-                answers = [(w, exc) for w in waiting]
+            except Exception:
+                log.warning("reading the log head for waiting receipts failed", exc_info=True)
+                await asyncio.sleep(ANNOUNCED_POLL_SECONDS)
+                continue
             for waiter, answer in answers:
-                if waiter.future.done():
-                    continue
-                if isinstance(answer, Exception):
-                    waiter.future.set_exception(answer)
-                else:
+                if not waiter.future.done():
                     waiter.future.set_result(answer)
             if not answers:
                 await self._until_next_batch()
@@ -97,7 +105,7 @@ class SequencedWatch:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._announced.wait(), ANNOUNCED_POLL_SECONDS)
 
-    def _answer(self, waiting: list[_Waiter]) -> list[tuple[_Waiter, dict[str, Any] | Exception]]:
+    def _answer(self, waiting: list[_Waiter]) -> list[tuple[_Waiter, dict[str, Any]]]:
         # In a worker thread: one snapshot, then every receipt it covers.
         if not waiting:
             return []
@@ -106,14 +114,15 @@ class SequencedWatch:
         snapshot = self.ledger.log.snapshot(ids, after=first_wanted - 1)
         if snapshot is None:
             return []
-        answers: list[tuple[_Waiter, dict[str, Any] | Exception]] = []
+        self._position_read = max(self._position_read, snapshot.position)
+        answers: list[tuple[_Waiter, dict[str, Any]]] = []
         for waiter in waiting:
             if waiter.last_id > snapshot.position:
                 continue
             try:
                 answers.append((waiter, self.ledger.receipts_from(waiter.accepted, snapshot)))
-            except Exception as exc:
-                answers.append((waiter, exc))
+            except Exception:  # saved all the same: it waits on, and may end up pending
+                log.warning("a receipt could not be built from the log head", exc_info=True)
         return answers
 
 

@@ -104,6 +104,10 @@ def _run(args: argparse.Namespace, action: Any) -> int:
     try:
         result = action(client)
     except ApiError as exc:
+        if exc.code == "recorded_earlier":  # recorded, once: the outcome wanted
+            print(f"note: {exc.message_en}", file=sys.stderr)
+            print(json.dumps({"status": "recorded_earlier", **exc.details}, ensure_ascii=False))
+            return 0
         print(f"error {exc.status} {exc.code}: {exc.message_en}", file=sys.stderr)
         if exc.message_vi:
             print(f"lỗi: {exc.message_vi}", file=sys.stderr)
@@ -111,7 +115,8 @@ def _run(args: argparse.Namespace, action: Any) -> int:
             print(json.dumps(exc.details, ensure_ascii=False), file=sys.stderr)
         if exc.code == "outcome_unknown":
             print(
-                f"save the JSON line above to a file and run: canbo resend --url {args.url} FILE",
+                f"save the JSON line above to a file (it holds the statements' personal data, if "
+                f"any: keep it private) and run: canbo resend --url {args.url} FILE",
                 file=sys.stderr,
             )
         return 1

@@ -98,6 +98,7 @@ class LedgerClient:
         else:
             body = {"statements": [s.envelope() for s in statements]}
             path = "/v1/statements/batch"
+        sent_before = resending
         unanswered: ApiError | None = _NOT_ANSWERED_BEFORE if resending else None
         for attempt in range(SUBMIT_TRIES):
             if attempt:
@@ -106,11 +107,14 @@ class LedgerClient:
                 answer: dict[str, Any] = self._send("POST", path, json=body).json()
                 return answer
             except ApiError as exc:
-                if exc.code == "replayed_nonce" and unanswered is not None:
+                if exc.code == "replayed_nonce" and sent_before:
+                    # These very bytes went before: whichever attempt it was recorded them
+                    # (even one answered 503, whose commit may have been lost in transit).
                     raise _recorded_earlier(statements) from None
                 if exc.code not in _RESEND_CODES:
                     raise
-                if exc.code != "database_unavailable":  # that one surely recorded nothing
+                sent_before = True
+                if exc.code != "database_unavailable":  # the server says it recorded nothing
                     unanswered = exc
                 last = exc
         if unanswered is None:

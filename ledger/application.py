@@ -18,8 +18,12 @@ from ledger.domain.signed import make_signed
 from ledger.entry import MAX_ENTRY_BYTES, entry_bytes
 from ledger.errors import (
     ClockSkew,
+    InvalidPayload,
+    KeyNotYetValid,
     LogUnavailable,
+    NotAuthorised,
     ReplayedNonce,
+    RevokedKey,
     StatementTooLarge,
     UnknownStatementType,
     VersionConflict,
@@ -31,7 +35,17 @@ from ledger.precheck import BatchPrechecker
 from ledger.protocols import PersonalDataVault, SealingKeys, SignatureVerifier
 from ledger.recorders import StaleKeyRecord, StalePersonnelState
 from ledger.registry import KeyRecord, authenticate, key_id_of
-from ledger.statement import SignedStatement
+from ledger.statement import SignedStatement, signing_message
+
+# What the same signed statement, sent again after it was recorded, may be refused with first.
+_REFUSALS_OF_A_RESEND = (
+    ClockSkew,
+    RevokedKey,
+    KeyNotYetValid,
+    NotAuthorised,
+    InvalidPayload,
+    VersionConflict,
+)
 
 
 @dataclass(frozen=True)
@@ -347,6 +361,28 @@ class _Batch:
 
     def apply(self, signed: SignedStatement) -> list[DomainEventProtocol[UUID]]:
         """Check one statement and stage the aggregates it changes."""
+        try:
+            return self._apply(signed)
+        except _REFUSALS_OF_A_RESEND:
+            # A client that got no answer sends the same signed bytes again, maybe much later:
+            # its time is then off, its key may be revoked, its act done. If this very
+            # statement was recorded, that is the answer (replayed_nonce), not the refusal.
+            if self._recorded_before(signed):
+                raise _replayed(signed) from None
+            raise
+
+    def _recorded_before(self, signed: SignedStatement) -> bool:
+        statement = signed.statement
+        public_key = self.known_public_key(statement.signer)
+        return (
+            public_key is not None
+            and self.verifier.verify(
+                public_key, signed.signature, signing_message(signed.raw, self.app.origin)
+            )
+            and self.app.recorder.nonce_used(statement.signer, statement.nonce)  # type: ignore[attr-defined]
+        )
+
+    def _apply(self, signed: SignedStatement) -> list[DomainEventProtocol[UUID]]:
         statement = signed.statement
         handler = HANDLERS.get(statement.type)
         if handler is None:
@@ -377,13 +413,8 @@ class _Batch:
             raise _replayed(signed)
         self.nonces.add(nonce)
         attestation = make_signed(signed.raw, signed.signature, public_key)
-        try:
-            aggregates = handler(self, Verified(statement, signer, attestation, signed.private))
-        except VersionConflict:
-            # A replayed statement usually conflicts with its own first recording: say so.
-            if self.app.recorder.nonce_used(*nonce):  # type: ignore[attr-defined]
-                raise _replayed(signed) from None
-            raise
+        # A replayed statement usually conflicts with its own first recording: apply says so.
+        aggregates = handler(self, Verified(statement, signer, attestation, signed.private))
         events: list[DomainEventProtocol[UUID]] = []
         for aggregate in aggregates:
             self.pending[aggregate.id] = aggregate

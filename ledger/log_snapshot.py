@@ -36,7 +36,7 @@ def load_snapshot(
     if row is None or row.position <= after:
         return None
     size = int(row.size)
-    wanted = set(notification_ids)
+    wanted = {n for n in notification_ids if n <= row.position}  # the rest are not in it yet
     if previous is not None and previous.size <= size and _same_level0_tile(previous.size, size):
         edges, leaves = _extend(conn, previous, size, wanted)
     else:

@@ -56,9 +56,9 @@ def leadership(
         try:
             yield conn
         finally:
-            if not conn.invalidated:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-                conn.commit()
+            # Closing the session releases the lock and ends its LISTEN: a pooled connection
+            # left listening would buffer every later NOTIFY in whoever took it next.
+            conn.invalidate()
 
 
 class Stopped(Exception):

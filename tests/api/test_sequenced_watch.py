@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from api import sequenced
 from api.sequenced import SequencedWatch
 
@@ -109,13 +111,47 @@ def test_an_announced_batch_wakes_the_watcher_without_polling() -> None:
     assert seconds < sequenced.ANNOUNCED_POLL_SECONDS  # woken by the announcement
 
 
-def test_a_failed_read_reaches_every_waiter() -> None:
-    async def scenario() -> list[BaseException | dict[str, Any] | None]:
+def test_a_failed_read_is_no_refusal_the_waiters_wait_on() -> None:
+    """The statements are saved: a read that fails is retried, and a waiter that is never
+    answered gets None (the caller's 202 with links), never the read's error."""
+
+    async def scenario() -> list[dict[str, Any] | None]:
         ledger = FakeLedger()
         ledger.log.broken = RuntimeError("database gone")
+        ledger.log.position = 1
         watch = SequencedWatch(ledger)
-        waits = [watch.receipts(saved(i), 1.0) for i in (1, 2)]
-        return list(await asyncio.gather(*waits, return_exceptions=True))
+        recovers = asyncio.create_task(watch.receipts(saved(1), 2.0))
+        never = asyncio.create_task(watch.receipts(saved(2), 0.3))
+        await asyncio.sleep(0.2)
+        ledger.log.broken = None  # the database is back
+        return list(await asyncio.gather(recovers, never))
 
-    answers = asyncio.run(scenario())
-    assert [str(a) for a in answers] == ["database gone", "database gone"]
+    assert asyncio.run(scenario()) == [{"leaves": [0], "size": 1}, None]
+
+
+def test_a_waiter_behind_a_batch_already_read_is_answered_without_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sequenced, "ANNOUNCED_POLL_SECONDS", 5.0)
+
+    async def scenario() -> tuple[dict[str, Any] | None, float]:
+        listener = FakeListener()
+        ledger = FakeLedger(listener)
+        watch = SequencedWatch(ledger)
+        first = asyncio.create_task(watch.receipts(saved(2), 10.0))
+        behind = asyncio.create_task(watch.receipts(saved(9), 10.0))  # keeps the watcher on
+        await asyncio.sleep(0.02)
+        ledger.log.position = 3  # one batch covers 2 and 3, read for the first waiter
+        listener.announce()
+        await first
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        # 3 registers after that read, while the watcher waits for the next announcement.
+        late = await watch.receipts(saved(3), 10.0)
+        seconds = loop.time() - began
+        behind.cancel()
+        return late, seconds
+
+    answer, seconds = asyncio.run(scenario())
+    assert answer == {"leaves": [2], "size": 3}
+    assert seconds < 1.0  # not the 5 s until the fallback read

@@ -153,6 +153,33 @@ def test_a_replayed_statement_is_refused(ledger: Ledger, sqlite_log: LogFixture)
         ledger.submit([notice(ledger, official, nonce=statement.statement.nonce)])
 
 
+def test_a_statement_sent_again_late_is_a_replay_whatever_changed_since(
+    ledger: Ledger, sqlite_log: LogFixture
+) -> None:
+    """A client that got no answer sends the same bytes again, maybe much later: the answer
+    is that it was recorded, not the clock skew or the revocation it now meets first."""
+    official = official_key("late")
+    enrol(ledger, sqlite_log.registrar, official)
+    statement = notice(ledger, official)
+    ledger.submit([statement])
+    sqlite_log.clock.advance(minutes=30)  # far beyond the clock skew allowed
+    with pytest.raises(ReplayedNonce):
+        ledger.submit([statement])
+    revoke = make_statement(
+        "key.revoke",
+        {"key_id": official.key_id, "reason": "lost"},
+        sqlite_log.registrar,
+        origin=ORIGIN,
+        time=sqlite_log.clock.now,
+    )
+    ledger.submit([revoke])
+    with pytest.raises(ReplayedNonce):
+        ledger.submit([statement])
+    # A statement never recorded is still refused for what is wrong with it.
+    with pytest.raises(ClockSkew):
+        ledger.submit([notice(ledger, official, time=sqlite_log.clock.now - timedelta(hours=1))])
+
+
 def test_a_nonce_twice_in_one_batch_is_refused(ledger: Ledger, sqlite_log: LogFixture) -> None:
     official = official_key("an")
     enrol(ledger, sqlite_log.registrar, official)

@@ -13,32 +13,29 @@ OFFICIAL = official_key("snapshot")
 def test_snapshot_receipts_equal_the_stored_ones(any_log: LogFixture) -> None:
     sequencing = any_log.open()
     enrol(sequencing, any_log.registrar, OFFICIAL)  # leaves 0 and 1
-    # 300 leaves in all: the level-0 right edge crosses into a second tile (a full read),
-    # then grows within it (the edge extended by the leaves added since).
-    batches = [
-        sequencing.save([notice(sequencing, OFFICIAL) for _ in range(size)])
-        for size in (150, 140, 1, 7)
-    ]
     reading = any_log.open(sequence_in_process=False)  # an API process beside a sequencer
     try:
-        for accepted in batches:
+        # A snapshot after each batch: the first reads the edges in full, the next ones
+        # extend them by the leaves added since (across a tile boundary at 256: in full
+        # again), up to 512 exactly (no level-0 edge) and past it.
+        for size in (150, 1, 104, 35, 7, 213, 1, 5):
+            accepted = sequencing.save([notice(sequencing, OFFICIAL) for _ in range(size)])
             ids = {e.notification_id for a in accepted for e in a.events}
             snapshot = reading.log.snapshot(ids)
             assert snapshot is not None and set(snapshot.leaves) == ids
             assert reading.receipts_from(accepted, snapshot) == sequencing.receipts(accepted)
+            fresh = any_log.open(sequence_in_process=False)
+            try:
+                loaded = fresh.log.snapshot(set())
+                assert loaded is not None and snapshot.edge_tiles == loaded.edge_tiles
+            finally:
+                fresh.close()
 
         head = reading.log.require_head()
-        assert head.size == 300
-        fresh = any_log.open(sequence_in_process=False)
-        try:
-            extended, loaded = reading.log.recent(), fresh.log.snapshot(set())
-            assert extended is not None and loaded is not None
-            assert extended.edge_tiles == loaded.edge_tiles
-        finally:
-            fresh.close()
+        assert head.size == 518
         assert reading.log.snapshot(set(), after=head.position) is None  # nothing newer
 
-        last = batches[-1][-1]
+        last = accepted[-1]
         snapshot = reading.log.snapshot({last.events[0].notification_id})
         assert snapshot is not None
         entry = reading.receipts_from([last], snapshot)["statements"][0]["entries"][0]

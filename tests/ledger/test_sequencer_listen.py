@@ -1,0 +1,49 @@
+"""The leading sequencer LISTENs on its own session, and leaves no listening connection behind."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from ledger.bootstrap import make_engines, make_sequencer
+from ledger.sequencer_service import run_sequencer
+from tests.conftest import LogFixture
+
+pytestmark = pytest.mark.postgres
+
+
+def test_losing_the_lead_leaves_no_connection_listening(postgres_log: LogFixture) -> None:
+    ledger = postgres_log.open(sequence_in_process=False)
+    _, engine = make_engines(postgres_log.settings, pre_ping=False)
+    sequencer = make_sequencer(postgres_log.settings, engine, ledger.app.recorder)
+    stop = threading.Event()
+    real_run_once = sequencer.run_once
+    calls = []
+
+    def fail_once_then_stop() -> int:
+        calls.append(1)
+        if len(calls) == 1:  # a batch's connection dropped: leadership is given up, retried
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        stop.set()
+        return real_run_once()
+
+    sequencer.run_once = fail_once_then_stop  # type: ignore[method-assign]
+    try:
+        run_sequencer(sequencer, engine, stop, poll_interval=0.05)
+        assert len(calls) == 2
+        # Every connection the pool would hand out next listens on nothing.
+        held: list[Any] = [engine.connect() for _ in range(3)]
+        try:
+            for conn in held:
+                channels = conn.execute(text("SELECT pg_listening_channels()")).all()
+                assert channels == []
+        finally:
+            for conn in held:
+                conn.close()
+    finally:
+        engine.dispose()
+        ledger.close()
