@@ -158,33 +158,43 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         personnel_count: PersonnelCount = None,
         **kwargs: Any,
     ) -> None:
-        if personnel_count is not None:
-            # The row lock orders personnel batches; a second one finds the count moved.
-            curs.execute(
-                self._move_head,
-                (personnel_count[1], personnel_count[0]),
-            )
-            if curs.fetchone() is None:
+        # Everything before the events goes in one round trip: a nested pipeline syncs on exit,
+        # so a replayed nonce fails there as the unique violation it is (409 replayed_nonce).
+        # Left in the outer pipeline, it surfaced later as "pipeline aborted", which
+        # eventsourcing retries as an outage. The answers are read once it has synced; raising
+        # then, before the library's own error capture, rolls the transaction back.
+        conn = curs.connection
+        head: Cursor[DictRow] | None = None
+        keys: list[tuple[UUID, int, Cursor[DictRow]]] = []
+        try:
+            with conn.pipeline():
+                if personnel_count is not None:
+                    # The row lock orders personnel batches; a second one finds the count moved.
+                    head = conn.cursor()
+                    head.execute(self._move_head, (personnel_count[1], personnel_count[0]))
+                if key_versions:
+                    # Take the events table's lock now (the insert takes it again, harmlessly),
+                    # so no revocation or rotation can commit between this look and the insert.
+                    self._lock_table(curs)
+                    for aggregate_id, version in key_versions:
+                        look = conn.cursor()
+                        look.execute(self._max_version, (aggregate_id,))
+                        keys.append((aggregate_id, version, look))
+                if nonces:
+                    curs.executemany(self._insert_nonce, nonces)
+            if head is not None and head.fetchone() is None:
                 raise StalePersonnelState()
-        if key_versions:
-            # Take the events table's lock now (the insert takes it again, harmlessly), so no
-            # revocation or rotation can commit between this look and the insert. Raising
-            # here, before the library's own error capture, rolls the transaction back.
-            self._lock_table(curs)
             stale = []
-            for aggregate_id, version in key_versions:
-                curs.execute(self._max_version, (aggregate_id,))
-                row = curs.fetchone()  # in pipeline mode, this waits for the answer
+            for aggregate_id, version, look in keys:
+                row = look.fetchone()
                 if row is None or row["v"] != version:
                     stale.append(aggregate_id)
             if stale:
                 raise StaleKeyRecord(stale)
-        if nonces:
-            # A nested pipeline syncs on exit, so a replayed nonce fails here as the unique
-            # violation it is (409 replayed_nonce). Left in the outer pipeline, it surfaced
-            # later as "pipeline aborted", which eventsourcing retries as an outage.
-            with curs.connection.pipeline():
-                curs.executemany(self._insert_nonce, nonces)
+        finally:
+            for cursor in [head, *(look for _, _, look in keys)]:
+                if cursor is not None:
+                    cursor.close()
         super()._insert_events(curs, stored_events, **kwargs)
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:
