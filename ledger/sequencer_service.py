@@ -28,6 +28,9 @@ log = logging.getLogger("canbo.sequencer")
 ADVISORY_LOCK_KEY = 0x63616E626F  # "canbo"
 
 
+# How often, at most, the sequencer logs what it sequenced.
+SUMMARY_SECONDS = 10.0
+
 # How long the sequencer waits before trying again after losing the database.
 RETRY_SECONDS = 1.0
 
@@ -111,11 +114,13 @@ def _sequence_until_stopped(
         lock.execute(text(f'LISTEN "{channel}"'))
         lock.commit()
     listening = lock is not None and channel is not None
+    summary = _BatchSummary()
     while not stop.is_set():
         started = time.monotonic()
         added = sequencer.run_once()
         if added:
-            log.info("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
+            log.debug("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
+            summary.add(added, time.monotonic() - started)
         if added == sequencer.batch_size or (added and not listening):
             continue  # more may be stored already
         if not listening or lock is None:
@@ -130,6 +135,33 @@ def _sequence_until_stopped(
         driver = lock.connection.driver_connection
         assert driver is not None, "a checked-out connection has its driver connection"
         _wait_for_events(driver, stop, poll_interval)
+
+
+class _BatchSummary:
+    """At most one INFO line per SUMMARY_SECONDS, not one per batch (a hundred a second under
+    load); each batch is logged at DEBUG. A quiet log still shows each batch at once."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.leaves = self.batches = 0
+        self.busy = 0.0
+        self.since = time.monotonic()
+
+    def add(self, leaves: int, seconds: float) -> None:
+        self.leaves += leaves
+        self.batches += 1
+        self.busy += seconds
+        if time.monotonic() - self.since >= SUMMARY_SECONDS:
+            log.info(
+                "sequenced %d leaves in %d batches (%.3f s of work) over the last %.0f s",
+                self.leaves,
+                self.batches,
+                self.busy,
+                time.monotonic() - self.since,
+            )
+            self._reset()
 
 
 def _wait_for_events(driver: psycopg.Connection[Any], stop: threading.Event, most: float) -> None:

@@ -1,7 +1,9 @@
-"""The leading sequencer LISTENs on its own session, and leaves no listening connection behind."""
+"""The sequencer process: it LISTENs on its own session, leaves no listening connection
+behind, and sums its batches up in the log."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -13,9 +15,8 @@ from ledger.bootstrap import make_engines, make_sequencer
 from ledger.sequencer_service import run_sequencer
 from tests.conftest import LogFixture
 
-pytestmark = pytest.mark.postgres
 
-
+@pytest.mark.postgres
 def test_losing_the_lead_leaves_no_connection_listening(postgres_log: LogFixture) -> None:
     ledger = postgres_log.open(sequence_in_process=False)
     _, engine = make_engines(postgres_log.settings, pre_ping=False)
@@ -47,3 +48,19 @@ def test_losing_the_lead_leaves_no_connection_listening(postgres_log: LogFixture
     finally:
         engine.dispose()
         ledger.close()
+
+
+def test_batches_are_summed_up_in_the_log_not_one_line_each(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger import sequencer_service
+
+    caplog.set_level(logging.INFO, logger="canbo.sequencer")
+    summary = sequencer_service._BatchSummary()
+    for _ in range(50):  # a burst: fifty batches within the summary's period
+        summary.add(8, 0.002)
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO]
+    monkeypatch.setattr(sequencer_service, "SUMMARY_SECONDS", 0.0)
+    summary.add(8, 0.002)  # the period is over: one line for all of them
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert line.startswith("sequenced 408 leaves in 51 batches")
