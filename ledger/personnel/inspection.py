@@ -16,7 +16,7 @@ from ledger.errors import NotFound
 from ledger.personnel.private import unsealed
 from ledger.personnel.reading import PersonnelReader
 from ledger.personnel.rulestate import rules_decision, rules_state, title_group_of
-from ledger.personnel.view import fold_until
+from ledger.personnel.view import fold_stages
 from ledger.reports.checks import report_parameters
 from ledger.reports.deadlines import deadlines
 from ledger.rules import evaluate
@@ -39,12 +39,15 @@ def decision_verdicts(reader: PersonnelReader, decision_id: str) -> dict[str, An
 
     blind_index: Callable[[str], str] = vault.blind_index if vault is not None else str
     checks = []
-    for item in items:
-        if item.type not in RULED or item.notification_id is None:
-            continue
-        state, derived = fold_until(
-            reader.recorder, reader.view.official_of, item.notification_id - 1
-        )
+    ruled = sorted(
+        (i for i in items if i.type in RULED and i.notification_id is not None),
+        key=lambda i: i.notification_id or 0,
+    )
+    # The log as each check saw it: one pass over the log, not one per check.
+    stages = fold_stages(
+        reader.recorder, reader.view.official_of, [i.notification_id - 1 for i in ruled]
+    )
+    for item, (state, derived) in zip(ruled, stages, strict=True):
         then = state.decisions.get(decision_id)
         if then is None:  # proposed new: the decision as its proposal describes it
             then = replace(decision, proposer=item.signer, approvals=[], status="proposed")

@@ -10,7 +10,7 @@ index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -127,19 +127,31 @@ def fold_until(
     recorder: Any, official_of: OfficialOf, last_notification_id: int
 ) -> tuple[PersonnelState, Derived]:
     """The recorded view: the state as the log stood after the given notification."""
+    return next(fold_stages(recorder, official_of, [last_notification_id]))
+
+
+def fold_stages(
+    recorder: Any, official_of: OfficialOf, stops: Sequence[int]
+) -> Iterator[tuple[PersonnelState, Derived]]:
+    """The recorded view after each of the given notifications (ascending), in one pass.
+
+    Each yielded state is the same object, folded further for the next stop: use it before
+    asking for the next.
+    """
     state = PersonnelState()
     position: int | None = None
-    while True:
-        page = recorder.select_notifications(
-            start=position,
-            limit=PAGE,
-            stop=last_notification_id,
-            topics=_TOPICS,
-            inclusive_of_start=position is None,
-        )
-        for notification in page:
-            apply(state, entry_of(notification, official_of))
-            position = notification.id
-        if len(page) < PAGE:
-            break
-    return state, derive(state.decisions[d] for d in state.effect_order)
+    for stop in stops:
+        while True:
+            page = recorder.select_notifications(
+                start=position,
+                limit=PAGE,
+                stop=stop,
+                topics=_TOPICS,
+                inclusive_of_start=position is None,
+            )
+            for notification in page:
+                apply(state, entry_of(notification, official_of))
+                position = notification.id
+            if len(page) < PAGE:
+                break
+        yield state, derive(state.decisions[d] for d in state.effect_order)
