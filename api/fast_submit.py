@@ -17,7 +17,12 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
-from api.routes.statements import MAX_ENVELOPE_BYTES, read_json, submit_response
+from api.routes.statements import (
+    MAX_ENVELOPE_BYTES,
+    content_length,
+    read_json,
+    submit_response,
+)
 from ledger.statement import parse_envelope
 
 PATH = "/v1/statements"
@@ -34,7 +39,7 @@ async def serve_submission(app: FastAPI, scope: Scope, receive: Receive, send: S
     try:
         client = scope.get("client")
         app.state.services.signed_limits.take(client[0] if client else "unknown")
-        envelope = await read_json(_chunks(receive), _declared(scope), MAX_ENVELOPE_BYTES)
+        envelope = await read_json(_chunks(receive), content_length(scope), MAX_ENVELOPE_BYTES)
         response = await submit_response(app.state.ledger, [parse_envelope(envelope)])
     except Exception as exc:
         response = await _handled(app, exc)
@@ -49,13 +54,6 @@ async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
         yield message.get("body", b"")
         if not message.get("more_body", False):
             return
-
-
-def _declared(scope: Scope) -> int | None:
-    for key, value in scope["headers"]:
-        if key == b"content-length":
-            return int(value) if value.isdigit() else None
-    return None
 
 
 async def _handled(app: FastAPI, exc: Exception) -> Any:

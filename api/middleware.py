@@ -25,7 +25,7 @@ from api.fast_submit import is_fast, serve_submission
 from api.jsonlog import request_id
 from api.metrics import HttpMetrics
 from api.routes.reports import MAX_REPORT_BODY
-from api.routes.statements import MAX_BATCH, MAX_ENVELOPE_BYTES
+from api.routes.statements import MAX_BATCH, MAX_ENVELOPE_BYTES, content_length
 
 log = logging.getLogger("canbo.api.access")
 
@@ -99,7 +99,7 @@ class RequestEnvelope:
             return message
 
         try:
-            declared = _content_length(scope)
+            declared = content_length(scope)
             if declared is not None and declared > limit:
                 await _error(
                     send_with_headers,
@@ -164,13 +164,6 @@ def _request_id(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(text):
                 return text
     return uuid.uuid4().hex
-
-
-def _content_length(scope: Scope) -> int | None:
-    for key, value in scope["headers"]:
-        if key == b"content-length":
-            return int(value) if value.isdigit() else None
-    return None
 
 
 async def _error(send: Send, status: int, code: str, en: str, vi: str, **details: Any) -> None:

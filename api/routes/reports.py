@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.access import client_address
 from api.deps import LedgerDep
 from api.routes.statements import MAX_ENVELOPE_BYTES, read_json_body, record
 from ledger.errors import InvalidPayload, NotFound
@@ -25,10 +26,6 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 MAX_REPORT_BODY = MAX_SEALED_BYTES + 1024 * 1024
 RECEIPT_ANSWER_SECONDS = 0.25  # every receipt try answers after at least this: no timing tell
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 class ReceiptBody(BaseModel):
@@ -80,7 +77,7 @@ async def file_report(request: Request, ledger: LedgerDep) -> JSONResponse:
 
     Answers with a receipt code: keep it; it is the only way back to the report.
     """
-    request.app.state.services.report_filings.check(_client(request))
+    request.app.state.services.report_filings.check(client_address(request))
     form = await read_json_body(request, MAX_REPORT_BODY)
     filed = await run_in_threadpool(ledger.reports.file, form)
     return JSONResponse(filed, status_code=201, headers={"Cache-Control": "no-store"})
@@ -118,7 +115,7 @@ async def report_status(
     request: Request, body: Annotated[ReceiptBody, Body()], ledger: LedgerDep
 ) -> JSONResponse:
     """Status, deadlines and the handlers' messages; a wrong code gets 404, always alike."""
-    request.app.state.services.receipt_tries.check(_client(request))
+    request.app.state.services.receipt_tries.check(client_address(request))
     return await _by_receipt(ledger.reports.status, body.receipt)
 
 
@@ -131,7 +128,7 @@ async def report_reply(
     request: Request, body: Annotated[ReplyBody, Body()], ledger: LedgerDep
 ) -> JSONResponse:
     """The reply is sealed to the committee; only its hash enters the log."""
-    request.app.state.services.receipt_tries.check(_client(request))
+    request.app.state.services.receipt_tries.check(client_address(request))
     return await _by_receipt(ledger.reports.reply, body.receipt, body.text)
 
 

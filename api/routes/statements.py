@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from starlette.types import Scope
 
 from api.deps import LedgerDep
 from api.schemas import EventReceipt, PendingReceipts, Receipt
@@ -62,9 +63,15 @@ _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 async def read_json_body(request: Request, limit: int) -> Any:
     """The request body as JSON, refused (413) past `limit` bytes, 400 if not JSON."""
-    declared = request.headers.get("content-length")
-    size = int(declared) if declared and declared.isdigit() else None
-    return await read_json(request.stream(), size, limit)
+    return await read_json(request.stream(), content_length(request.scope), limit)
+
+
+def content_length(scope: Scope) -> int | None:
+    """The declared Content-Length of a request, if it is a number."""
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
 async def read_json(chunks: AsyncIterator[bytes], declared: int | None, limit: int) -> Any:
