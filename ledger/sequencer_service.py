@@ -115,31 +115,37 @@ def _sequence_until_stopped(
         lock.commit()
     listening = lock is not None and channel is not None
     summary = _BatchSummary()
-    while not stop.is_set():
-        started = time.monotonic()
-        added = sequencer.run_once()
-        if added:
-            log.debug("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
-            summary.add(added, time.monotonic() - started)
-        if added == sequencer.batch_size or (added and not listening):
-            continue  # more may be stored already
-        if not listening or lock is None:
-            stop.wait(poll_interval)
-            continue
-        if not added:
-            # While idle, make sure the lock's session is still there: if it ended (the server
-            # restarted, an administrator ended it), a standby may lead by now.
-            lock.execute(text("SELECT 1"))
-            lock.commit()
-        # Events stored while this batch ran were announced meanwhile: the wait ends at once.
-        driver = lock.connection.driver_connection
-        assert driver is not None, "a checked-out connection has its driver connection"
-        _wait_for_events(driver, stop, poll_interval)
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            added = sequencer.run_once()
+            if added:
+                log.debug("sequenced %d leaves in %.3f s", added, time.monotonic() - started)
+                summary.add(added, time.monotonic() - started)
+            else:
+                summary.flush()  # idle: what the last burst sequenced shows now
+            if added == sequencer.batch_size or (added and not listening):
+                continue  # more may be stored already
+            if not listening or lock is None:
+                stop.wait(poll_interval)
+                continue
+            if not added:
+                # While idle, make sure the lock's session is still there: if it ended (the
+                # server restarted, an administrator ended it), a standby may lead by now.
+                lock.execute(text("SELECT 1"))
+                lock.commit()
+            # Events stored while this batch ran were announced meanwhile: the wait ends at once.
+            driver = lock.connection.driver_connection
+            assert driver is not None, "a checked-out connection has its driver connection"
+            _wait_for_events(driver, stop, poll_interval)
+    finally:
+        summary.flush()
 
 
 class _BatchSummary:
-    """At most one INFO line per SUMMARY_SECONDS, not one per batch (a hundred a second under
-    load); each batch is logged at DEBUG. A quiet log still shows each batch at once."""
+    """At most one INFO line per SUMMARY_SECONDS while busy, not one per batch (a hundred a
+    second under load), and one when the sequencer goes idle or stops; each batch is logged
+    at DEBUG."""
 
     def __init__(self) -> None:
         self._reset()
@@ -150,10 +156,16 @@ class _BatchSummary:
         self.since = time.monotonic()
 
     def add(self, leaves: int, seconds: float) -> None:
+        """Count a batch; log the summary if the period is over."""
         self.leaves += leaves
         self.batches += 1
         self.busy += seconds
         if time.monotonic() - self.since >= SUMMARY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Log what was counted since the last line, if anything."""
+        if self.batches:
             log.info(
                 "sequenced %d leaves in %d batches (%.3f s of work) over the last %.0f s",
                 self.leaves,
@@ -161,7 +173,7 @@ class _BatchSummary:
                 self.busy,
                 time.monotonic() - self.since,
             )
-            self._reset()
+        self._reset()
 
 
 def _wait_for_events(driver: psycopg.Connection[Any], stop: threading.Event, most: float) -> None:

@@ -141,6 +141,8 @@ def fold_stages(
     state = PersonnelState()
     position: int | None = None
     for stop in stops:
+        if position is not None and stop < position:
+            raise ValueError(f"stops must ascend: {stop} comes after {position}")
         while True:
             page = recorder.select_notifications(
                 start=position,

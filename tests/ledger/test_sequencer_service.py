@@ -64,3 +64,10 @@ def test_batches_are_summed_up_in_the_log_not_one_line_each(
     summary.add(8, 0.002)  # the period is over: one line for all of them
     [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert line.startswith("sequenced 408 leaves in 51 batches")
+    caplog.clear()
+    monkeypatch.setattr(sequencer_service, "SUMMARY_SECONDS", 3600.0)
+    summary.add(3, 0.001)  # one batch, then the sequencer goes idle: shown then, not later
+    summary.flush()
+    summary.flush()  # nothing new: no second line
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(lines) == 1 and lines[0].startswith("sequenced 3 leaves in 1 batches")

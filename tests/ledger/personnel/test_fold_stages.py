@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ledger.personnel.view import fold_stages, fold_until
 from tests.ledger.personnel.conftest import chair_collective, decision
 from tests.ledger.personnel.desk import Desk
@@ -35,3 +37,13 @@ def test_each_stage_equals_a_fold_to_that_stop(desk: Desk) -> None:
     # The stops see different states: the last ones see one, two, three decisions.
     seen = [len(fold_until(recorder, official_of, stop)[0].decisions) for stop in stops[-3:]]
     assert seen == [1, 2, 3]
+
+
+def test_stops_must_ascend(desk: Desk) -> None:
+    ledger = desk.ledger
+    recorder, official_of = ledger.app.recorder, ledger.app.personnel_view.official_of
+    last = recorder.max_notification_id()
+    staged = fold_stages(recorder, official_of, [last, 2])
+    next(staged)
+    with pytest.raises(ValueError, match="stops must ascend"):
+        next(staged)
