@@ -17,6 +17,7 @@ from ledger.personnel.fields import (
     levels,
     list_of,
     obj,
+    official_ident,
     one_of,
     optional,
     sha256_hex,
@@ -223,7 +224,7 @@ CATALOGUE: dict[str, StatementKind] = {
             PERSONNEL_STAFF,
             "Register an official: public profile, personal data sealed beside the log",
             {
-                "official_id": ident("pseudonymous official id"),
+                "official_id": official_ident("pseudonymous official id"),
                 "unit": ident("unit"),
                 "title": text(200, "public title"),
                 "registered_on": day(),

@@ -46,6 +46,22 @@ def unit_establish(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -
         raise InvalidPayload(
             "a province has no parent unit", "tỉnh không có đơn vị cấp trên", field="parent"
         )
+    # A unit's id names its place: a province's has no "/", a commune's is its province's id
+    # and "/...". Unit scopes (keys, sessions, inspection views) compare ids by that prefix,
+    # so it must agree with the parent links.
+    if level is Level.PROVINCE and "/" in p["unit_id"]:
+        raise InvalidPayload(
+            f"a province's id has no '/': {p['unit_id']!r}",
+            "mã tỉnh không được chứa '/'",
+            field="unit_id",
+        )
+    if parent is not None and not p["unit_id"].startswith(parent + "/"):
+        raise InvalidPayload(
+            f"a commune or ward's id starts with its province's id and '/': "
+            f"{parent}/..., not {p['unit_id']!r}",
+            "mã xã, phường phải bắt đầu bằng mã tỉnh và dấu '/'",
+            field="unit_id",
+        )
     if level is not Level.PROVINCE:
         if parent is None:
             raise InvalidPayload(

@@ -19,7 +19,7 @@ from ledger.personnel.rulestate import rules_state
 from ledger.personnel.state import PersonnelState
 from ledger.personnel.view import PersonnelView
 from ledger.protocols import PersonalDataVault, SealingKeys
-from ledger.registry import ALL_UNITS, KeyRecord
+from ledger.registry import KeyRecord, scope_covers
 from ledger.rules.dates import local_date
 from ledger.rules.model import State, TitleGroup
 
@@ -80,18 +80,9 @@ class PersonnelWork:
     # --- checks shared by the handlers -------------------------------------------------------
 
     def covers(self, scope: str, unit: str) -> bool:
-        """True if a unit scope covers a unit: itself, or any unit above it."""
-        if scope == ALL_UNITS:
-            return True
-        seen: set[str] = set()
-        current: str | None = unit
-        while current is not None and current not in seen:
-            if current == scope or current.startswith(scope + "/"):
-                return True
-            seen.add(current)
-            known = self.state.units.get(current)
-            current = known.parent if known else None
-        return False
+        """True if a unit scope covers a unit: itself, or any unit above it (unit ids carry
+        their province's id as prefix, as unit.establish requires)."""
+        return scope_covers(scope, unit)
 
     def require_scope(self, signer: KeyRecord, unit: str, act: str) -> None:
         """403 unless the signer's scope covers the unit."""

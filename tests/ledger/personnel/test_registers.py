@@ -261,3 +261,25 @@ def test_a_replayed_statement_keeps_the_personal_data_of_the_recorded_one(desk: 
     vault = desk.ledger.app.vault
     assert vault is not None and vault.open("CB-A", commitment_of(data)) is not None
     assert desk.ledger.personnel.record("official", "CB-A")["name"] == "Tên mới của CB-A"
+
+
+def test_a_units_id_carries_its_provinces_id(desk: Desk) -> None:
+    """Unit scopes compare ids by prefix: an id that does not follow the parent link would be
+    covered by one rule and not by the other."""
+    commune = {"name": "Xã X", "level": "commune", "established_on": desk.days(0)}
+    stray = {**commune, "unit_id": "XA-1", "parent": PROVINCE}
+    refused = refusal(desk, "registrar", "unit.establish", stray)
+    assert (refused.code, refused.details["field"]) == ("invalid_payload", "unit_id")
+    province = {**commune, "unit_id": "QB/x", "level": "province"}
+    assert refusal(desk, "registrar", "unit.establish", province).code == "invalid_payload"
+    desk.submit("registrar", "unit.establish", {**stray, "unit_id": f"{PROVINCE}/xa-1"})
+
+
+def test_an_officials_id_cannot_take_a_reports_vault_key(desk: Desk) -> None:
+    """A report's content is sealed under the vault subject 'report:ID', an official's data
+    under its bare id: an official named so would share the report's key (and erasing the
+    official would destroy the report)."""
+    with pytest.raises(LedgerError) as refused:
+        desk.register("registrar", "report:R-1", COMMUNE)
+    assert refused.value.code == "invalid_payload"
+    assert refused.value.details["field"] == "official_id"
