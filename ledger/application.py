@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,8 @@ from ledger.protocols import PersonalDataVault, SealingKeys, SignatureVerifier
 from ledger.recorders import StaleKeyRecord, StalePersonnelState
 from ledger.registry import KeyRecord, authenticate, key_id_of
 from ledger.statement import SignedStatement, signing_message
+
+log = logging.getLogger("canbo.ledger.application")
 
 # What the same signed statement, sent again after it was recorded, may be refused with first.
 _REFUSALS_OF_A_RESEND = (
@@ -220,17 +223,19 @@ class LedgerApplication(Application[UUID]):
             raise self._explain_integrity_error(statements, events) from None
         if work is not None:
             work.committed = True  # from here on, the sealed data belongs to recorded events
-        self._cache(batch.pending.values())
         ids = {
             (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
             for r in recordings
         }
-        if work is not None and work.events:
-            saved = {(str(uuid), version): nid for (uuid, version), nid in ids.items()}
-            self.personnel_view.recorded(saved, work.events)
-            for subject in work.erasures:
-                self.vault.erase(subject)  # type: ignore[union-attr]
-                self.personnel_view.forget_private(subject)
+        try:
+            self._after_commit(batch, ids)
+        except Exception:
+            # Recorded all the same: raising would say "nothing was recorded" (a group
+            # commit would then save each submission again and answer each replayed_nonce).
+            # The view is folded again from the log; an erasure left undone is finished when
+            # the log is next opened (bootstrap._finish_erasures).
+            log.exception("recorded, but bringing the in-memory state up to date failed")
+            self.personnel_view.invalidate()
         return [
             Accepted(
                 signed,
@@ -260,6 +265,16 @@ class LedgerApplication(Application[UUID]):
             for aggregate_id in aggregate_ids:
                 with contextlib.suppress(KeyError):
                     cache.get(aggregate_id, evict=True)
+
+    def _after_commit(self, batch: _Batch, ids: dict[tuple[UUID, int], int]) -> None:
+        self._cache(batch.pending.values())
+        work = batch.work
+        if work is not None and work.events:
+            saved = {(str(uuid), version): nid for (uuid, version), nid in ids.items()}
+            self.personnel_view.recorded(saved, work.events)
+            for subject in work.erasures:
+                self.vault.erase(subject)  # type: ignore[union-attr]
+                self.personnel_view.forget_private(subject)
 
     def _explain_integrity_error(
         self, statements: Sequence[SignedStatement], events: Sequence[DomainEventProtocol[UUID]]

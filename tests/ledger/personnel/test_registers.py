@@ -283,3 +283,32 @@ def test_an_officials_id_cannot_take_a_reports_vault_key(desk: Desk) -> None:
         desk.register("registrar", "report:R-1", COMMUNE)
     assert refused.value.code == "invalid_payload"
     assert refused.value.details["field"] == "official_id"
+
+
+def test_a_failure_after_the_commit_is_no_refusal(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Saved is saved: if erasing the personal data fails afterwards, the statement is still
+    answered as recorded (raising would read as 'nothing recorded', and a retry as a replay),
+    the failure is logged, and the erasure is finished when the log is next opened."""
+    vault = desk.ledger.app.vault
+    assert vault is not None
+
+    def broken(subject: str) -> None:
+        raise OSError("vault disk gone")
+
+    monkeypatch.setattr(vault, "erase", broken)
+    size = desk.ledger.log.require_head().size
+    receipt = desk.submit("registrar", "official.erase", {"official_id": "CB-B", "reason": "x"})
+    assert receipt["type"] == "official.erase"
+    assert desk.ledger.log.require_head().size == size + 1
+    assert "bringing the in-memory state up to date failed" in caplog.text
+    assert desk.ledger.personnel.record("official", "CB-B")["name"] is None  # folded again
+    monkeypatch.undo()
+    reopened = desk.log.open()
+    try:
+        assert reopened.personnel.record("official", "CB-B")["name"] is None
+        assert reopened.app.vault is not None
+        assert reopened.app.vault._key("CB-B", create=False) is None  # its key destroyed
+    finally:
+        reopened.close()
