@@ -59,8 +59,10 @@ def error_body(code: str, en: str, vi: str, **details: Any) -> dict[str, Any]:
 
 DATABASE_UNAVAILABLE_BODY = error_body(
     "database_unavailable",
-    "the database is unavailable; nothing was recorded, retry shortly",
-    "cơ sở dữ liệu tạm thời không truy cập được; chưa ghi gì, hãy thử lại sau",
+    "the database is unavailable; retry shortly with the same signed statement (not a newly "
+    "signed one): a replayed_nonce answer then means it was recorded after all",
+    "cơ sở dữ liệu tạm thời không truy cập được; hãy gửi lại đúng statement đã ký sau ít phút "
+    "(không ký lại): nếu nhận lỗi replayed_nonce thì nó đã được ghi",
 )
 DISK_FULL_BODY = error_body(
     "disk_full",

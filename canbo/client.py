@@ -23,10 +23,10 @@ RENEW_BEFORE = timedelta(seconds=30)
 # times in all, after these pauses (seconds).
 SUBMIT_TRIES = 3
 RESEND_PAUSES = (0.5, 2.0)
-# Answers after which the statement may or may not be recorded (no answer, a timeout), or was
-# certainly not (the database was down): either way the same envelope may be sent again.
+# Answers after which the statement may or may not be recorded: no answer, a timeout, or the
+# database gone (whose commit's acknowledgement may have been lost on the way). The same
+# envelope may always be sent again: the log refuses a nonce twice.
 _RESEND_CODES = frozenset({"unreachable", "timeout", "database_unavailable"})
-_NOT_ANSWERED_BEFORE = ApiError(0, "unreachable", "an earlier attempt had no answer", "", {})
 
 
 class LedgerClient:
@@ -99,7 +99,6 @@ class LedgerClient:
             body = {"statements": [s.envelope() for s in statements]}
             path = "/v1/statements/batch"
         sent_before = resending
-        unanswered: ApiError | None = _NOT_ANSWERED_BEFORE if resending else None
         for attempt in range(SUBMIT_TRIES):
             if attempt:
                 time.sleep(RESEND_PAUSES[min(attempt, len(RESEND_PAUSES)) - 1])
@@ -108,18 +107,13 @@ class LedgerClient:
                 return answer
             except ApiError as exc:
                 if exc.code == "replayed_nonce" and sent_before:
-                    # These very bytes went before: whichever attempt it was recorded them
-                    # (even one answered 503, whose commit may have been lost in transit).
+                    # These very bytes went before: whichever attempt it was recorded them.
                     raise _recorded_earlier(statements) from None
                 if exc.code not in _RESEND_CODES:
                     raise
                 sent_before = True
-                if exc.code != "database_unavailable":  # the server says it recorded nothing
-                    unanswered = exc
                 last = exc
-        if unanswered is None:
-            raise last
-        raise _outcome_unknown(self.url, statements, unanswered) from None
+        raise _outcome_unknown(self.url, statements, last) from None
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ def notice() -> dict[str, str]:
     return {"notice_id": str(uuid.uuid4()), "unit": "VN-HN/ba-dinh", "title": "T", "body": "…"}
 
 
+_DOWN = {"code": "database_unavailable", "message_en": "down", "message_vi": "down"}
+
+
 class Flaky(httpx.BaseTransport):
     """Passes requests to the app, but loses answers as scripted: 'lost' forwards the request
     and drops the answer (a timeout after the server recorded it), 'refused' never sends it."""
@@ -52,13 +55,14 @@ class Flaky(httpx.BaseTransport):
         step = self.script.pop(0) if self.script else "pass"
         if step == "refused":
             raise httpx.ConnectError("connection refused", request=request)
+        if step == "down":  # the database is down: nothing reaches it
+            return httpx.Response(503, json=_DOWN)
         self.bodies.append(request.read())
         answer = self._forward(request)
         if step == "lost":
             raise httpx.ReadTimeout("no answer", request=request)
         if step == "recorded, answered 503":  # the commit's acknowledgement lost in transit
-            body = {"code": "database_unavailable", "message_en": "down", "message_vi": "down"}
-            return httpx.Response(503, json=body)
+            return httpx.Response(503, json=_DOWN)
         return answer
 
     def _forward(self, request: httpx.Request) -> httpx.Response:
@@ -91,6 +95,20 @@ def test_a_503_then_replayed_nonce_is_recorded_earlier(app_client: TestClient) -
     with pytest.raises(ApiError) as recorded:
         client_over(transport).submit("notice.publish", notice())
     assert recorded.value.code == "recorded_earlier"
+
+
+def test_503s_to_the_end_hand_back_the_envelopes_as_the_outcome_may_be_recorded(
+    app_client: TestClient,
+) -> None:
+    """A 503 can hide a commit whose acknowledgement was lost: after the last try the SDK
+    hands back the envelopes to send again, never a bare refusal that invites re-signing."""
+    transport = Flaky(app_client, ["recorded, answered 503", "down", "down"])
+    before = entries(app_client)
+    with pytest.raises(ApiError) as unknown:
+        client_over(transport).submit("notice.publish", notice())
+    assert unknown.value.code == "outcome_unknown"
+    assert len(unknown.value.details["envelopes"]) == 1
+    assert entries(app_client) == before + 1  # it was recorded, by the first attempt
 
 
 def test_no_connection_then_an_answer_gives_the_receipt(app_client: TestClient) -> None:
