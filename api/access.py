@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.types import Scope
 
 from api.auth import (
     ANY_ROLE,
@@ -133,7 +134,13 @@ def rule_for(method: str, path: str) -> AccessRule:
 
 def client_address(request: Request) -> str:
     """The address limits are counted by (uvicorn resolves trusted proxies' forwarding)."""
-    return request.client.host if request.client else "unknown"
+    return scope_client_address(request.scope)
+
+
+def scope_client_address(scope: Scope) -> str:
+    """client_address, from the ASGI scope (for paths served without a Request)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 async def enforce_access(request: Request) -> None:

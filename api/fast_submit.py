@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
+from api.access import scope_client_address
 from api.routes.statements import (
     MAX_ENVELOPE_BYTES,
     content_length,
@@ -37,8 +38,7 @@ def is_fast(scope: Scope) -> bool:
 async def serve_submission(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> None:
     """Check, save and answer one submitted statement."""
     try:
-        client = scope.get("client")
-        app.state.services.signed_limits.take(client[0] if client else "unknown")
+        app.state.services.signed_limits.take(scope_client_address(scope))
         envelope = await read_json(_chunks(receive), content_length(scope), MAX_ENVELOPE_BYTES)
         response = await submit_response(app.state.ledger, [parse_envelope(envelope)])
     except Exception as exc:
