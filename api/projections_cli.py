@@ -36,16 +36,11 @@ def cmd_projector(args: argparse.Namespace) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     try:
-        while True:
-            applied = models.catch_up()
-            if any(applied.values()):
-                log.info("applied %s", applied)
-            if args.once or stop.wait(args.poll_interval):
-                break
+        succeeded = models.follow(stop, args.poll_interval, once=args.once)
     finally:
         models.close()
         ledger.close()
-    return 0
+    return 0 if succeeded else 1
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:

@@ -82,15 +82,26 @@ class ReadModels:
         if self._poller is not None:
             return
 
-        def poll() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.catch_up_if_behind()
-                except Exception:  # logged and retried on the next tick
-                    log.exception("projection catch-up failed; retrying")
-
-        self._poller = threading.Thread(target=poll, name="projections", daemon=True)
+        self._poller = threading.Thread(
+            target=self.follow, args=(self._stop, interval), name="projections", daemon=True
+        )
         self._poller.start()
+
+    def follow(self, stop: threading.Event, interval: float, *, once: bool = False) -> bool:
+        """Catch up now and every `interval` seconds until `stop` is set (or once). A failed
+        catch-up (the database restarting, say) is logged and tried again on the next tick:
+        a follower never stops following for good. True if the last pass succeeded."""
+        while True:
+            try:
+                applied = {n: f.catch_up() for n, f in self.followers.items() if f.behind()}
+                if any(applied.values()):
+                    log.info("applied %s", applied)
+                succeeded = True
+            except Exception:
+                log.exception("projection catch-up failed; retrying")
+                succeeded = False
+            if once or stop.wait(interval):
+                return succeeded
 
     def close(self) -> None:
         """Stop polling and release connections."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from sqlalchemy import func, select
 
 from projections.schema import public_changes, public_decisions
@@ -84,3 +87,43 @@ def test_unknown_projection_names_are_refused(province: Province) -> None:
 
     with pytest.raises(UnknownProjection, match="public_records, inspection"):
         province.models.rebuild(["public-records"])
+
+
+def test_a_failed_catch_up_is_retried_not_the_end_of_following(
+    province: Province, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`canbo projector` and the embedded poller share one loop: a catch-up that fails (the
+    database restarting) is logged and tried again on the next tick."""
+    models = open_models(province.desk.ledger)
+    try:
+        follower = models.followers["public_records"]
+        real, calls = follower.catch_up, []
+
+        def down_once() -> int:
+            calls.append(1)
+            if len(calls) == 1:
+                raise OSError("database restarting")
+            return real()
+
+        follower.catch_up = down_once  # type: ignore[method-assign]
+        province.desk.submit(
+            "CB-CHAIR",
+            "decision.propose",
+            {
+                "decision_id": "QD-RETRY",
+                "kind": "commendation",
+                "subject": "CB-FIN",
+                "unit": "QN/an-binh",
+                "effective_on": province.desk.days(0),
+                "legal_basis": "Luật Thi đua, khen thưởng",
+                "summary": "Khen thưởng",
+            },
+        )
+        assert follower.behind()
+        stop = threading.Event()
+        assert models.follow(stop, 0.0, once=True) is False  # the first pass failed...
+        assert "projection catch-up failed; retrying" in caplog.text
+        assert models.follow(stop, 0.0, once=True) is True  # ...the next caught up
+        assert not follower.behind()
+    finally:
+        models.close()
