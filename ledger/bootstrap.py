@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import contextlib
+import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -42,6 +42,7 @@ from ledger.statement import SignedStatement, signing_message
 from ledger.tlog_proof import format_tlog_proof
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("canbo.ledger")
 
 
 class ReceiptPending(Exception):
@@ -109,8 +110,10 @@ class Ledger:
         sequencer = self.sequencer
         if sequencer is None or not self.sequences_inline:
             accepted = self._save_unless_database_down(statements)
-            with contextlib.suppress(Exception):  # saved: the sequencer catches up later
+            try:
                 self.sequence_now()
+            except Exception:  # saved all the same: its receipt waits for a later sequencing
+                log.exception("saved, but sequencing failed; the tree catches up later")
             return accepted
         # Embedded: the recorder's hook sequences inside the insert transaction.
         with sequencer.lock:

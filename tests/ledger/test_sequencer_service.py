@@ -71,3 +71,30 @@ def test_batches_are_summed_up_in_the_log_not_one_line_each(
     summary.flush()  # nothing new: no second line
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert len(lines) == 1 and lines[0].startswith("sequenced 3 leaves in 1 batches")
+
+
+@pytest.mark.postgres
+def test_a_sequencing_failure_after_a_save_is_logged_and_the_save_stands(
+    postgres_log: LogFixture, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ledger.bootstrap import ReceiptPending
+    from tests.conftest import enrol, notice, official_key
+
+    official = official_key("sequencing-fails")
+    ledger = postgres_log.open()  # sequences in this process, after each save
+    try:
+        enrol(ledger, postgres_log.registrar, official)
+        assert ledger.sequencer is not None
+
+        def broken() -> int:
+            raise RuntimeError("tile table unreadable")
+
+        monkeypatch.setattr(ledger.sequencer, "catch_up", broken)
+        with pytest.raises(ReceiptPending):
+            ledger.submit([notice(ledger, official)], wait=0.1)
+        assert "saved, but sequencing failed" in caplog.text
+        monkeypatch.undo()
+        ledger.sequence_now()  # a later sequencing puts it in the tree
+        assert ledger.log.require_head().size == 3
+    finally:
+        ledger.close()
