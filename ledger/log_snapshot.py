@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from ledger.log_schema import log_leaves, log_state
 from ledger.log_tx import ConnectionTx
 from ledger.sequencer import Sequenced
-from ledger.tiles import HASH_SIZE, TILE_WIDTH, edge_tile_widths
+from ledger.tiles import TILE_WIDTH, TileAppender
 
 
 def load_snapshot(
@@ -40,16 +40,13 @@ def load_snapshot(
     if previous is not None and previous.size <= size and _same_level0_tile(previous.size, size):
         edges, leaves = _extend(conn, previous, size, wanted)
     else:
-        tx = ConnectionTx(conn, recorder)
-        # The state row was read first and tiles only grow: cut each to its width then.
-        edges = {
-            (level, index): tx.tile(level, index)[: width * HASH_SIZE]
-            for level, index, width in edge_tile_widths(size)
-        }
+        # The state row was read first and tiles only grow: the appender cuts each edge tile
+        # to its width at `size` (and refuses one too short for it).
+        edges = TileAppender(size, ConnectionTx(conn, recorder).tile).edge_tiles()
         leaves = {}
     missing = wanted - leaves.keys()
     if missing:
-        leaves.update(_leaf_indexes(conn, missing, size))
+        leaves.update(leaf_indexes(conn, missing, below=size))
     return Sequenced(
         size=size,
         position=int(row.position),
@@ -83,8 +80,13 @@ def _extend(
     }
 
 
-def _leaf_indexes(conn: Connection, notification_ids: Collection[int], size: int) -> dict[int, int]:
-    if conn.dialect.name == "sqlite":  # leaf i is id i + 1 there (see LogStore.leaf_index)
+def leaf_indexes(conn: Connection, notification_ids: Collection[int], below: int) -> dict[int, int]:
+    """Leaf index of each stored event sequenced into a tree of `below` leaves (others left out).
+
+    SQLite never skips a notification id, so leaf i is id i + 1: primary-key probes there.
+    PostgreSQL may (rolled-back inserts use up ids), so it looks the ids up by their index.
+    """
+    if conn.dialect.name == "sqlite":
         query = select(log_leaves.c.notification_id, log_leaves.c.leaf_index).where(
             log_leaves.c.leaf_index.in_([n - 1 for n in notification_ids])
         )
@@ -93,4 +95,4 @@ def _leaf_indexes(conn: Connection, notification_ids: Collection[int], size: int
             log_leaves.c.notification_id.in_(list(notification_ids))
         )
     wanted = set(notification_ids)
-    return {int(n): int(i) for n, i in conn.execute(query) if n in wanted and i < size}
+    return {int(n): int(i) for n, i in conn.execute(query) if n in wanted and i < below}

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from ledger.entry import entry_bytes
 from ledger.errors import LogUnavailable, NotFound
 from ledger.log_schema import log_leaves, log_state
-from ledger.log_snapshot import load_snapshot
+from ledger.log_snapshot import leaf_indexes, load_snapshot
 from ledger.log_tx import ConnectionTx
 from ledger.merkle import consistency_proof, inclusion_proof
 from ledger.sequencer import Sequenced
@@ -164,23 +164,8 @@ class LogStore:
         recent = self.recent()
         if recent is not None and notification_id in recent.leaves:
             return recent.leaves[notification_id]
-        # SQLite never skips a notification id, so leaf i is id i + 1: one primary-key probe.
-        # PostgreSQL may (rolled-back inserts use up ids), so it looks the id up by its index.
         with self.engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                found = conn.execute(
-                    select(log_leaves.c.notification_id).where(
-                        log_leaves.c.leaf_index == notification_id - 1
-                    )
-                ).scalar()
-                value = notification_id - 1 if found == notification_id else None
-            else:
-                value = conn.execute(
-                    select(log_leaves.c.leaf_index).where(
-                        log_leaves.c.notification_id == notification_id
-                    )
-                ).scalar()
-        return None if value is None else int(value)
+            return leaf_indexes(conn, [notification_id], below=2**63).get(notification_id)
 
     def entries(self, first: int, count: int) -> list[bytes]:
         """Entries of leaves first .. first+count-1 (all must be sequenced)."""

@@ -68,17 +68,6 @@ def tile_width_at(level: int, index: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, (size >> (8 * level)) - index * TILE_WIDTH))
 
 
-def edge_tile_widths(size: int) -> list[tuple[int, int, int]]:
-    """(level, index, width) of each level's partial right-edge tile in a tree of `size`."""
-    edges, count, level = [], size, 0
-    while count:
-        if width := count % TILE_WIDTH:
-            edges.append((level, count // TILE_WIDTH, width))
-        count //= TILE_WIDTH
-        level += 1
-    return edges
-
-
 def encode_tile_index(n: int) -> str:
     """N as zero-padded 3-digit path elements, all but the last prefixed by "x"."""
     if n < 0:
