@@ -151,6 +151,11 @@ class Vault:
             conn.execute(delete(_keys).where(_keys.c.subject == subject))
             conn.execute(delete(_data).where(_data.c.subject == subject))
 
+    def has_secrets(self) -> bool:
+        """True once any server secret was made (by `canbo init`, with the log)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(_secrets.c.name).limit(1)).first() is not None
+
     def secret(self, name: str) -> bytes:
         """A named 32-byte server secret, made on first use (the same for every process)."""
         known = self._secrets.get(name)

@@ -13,7 +13,8 @@ from typing import Any
 
 from eventsourcing.persistence import InterfaceError as EventStoreInterfaceError
 from eventsourcing.persistence import OperationalError as EventStoreOperationalError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from keys.ed25519 import ED25519
 from keys.keyfile import passphrase_from, public_key_path, read_private_key, read_public_key
@@ -26,6 +27,7 @@ from ledger.entry import entry_bytes, parse_entry
 from ledger.errors import NotFound
 from ledger.group_commit import GroupCommitter
 from ledger.head_listener import SequencedListener
+from ledger.log_schema import log_state
 from ledger.log_store import LogHead, LogStore
 from ledger.log_tx import CursorTx
 from ledger.note import NoteError, VerifierKey
@@ -329,6 +331,13 @@ def open_ledger(
         public_key_path(settings.data_dir / settings.log_key_file)
     )
     vault = open_vault(settings)
+    reader, writer = make_engines(settings)
+    try:
+        _refuse_a_new_vault_for_an_old_log(settings, vault, reader)
+    except SettingsError:
+        reader.dispose()
+        writer.dispose()
+        raise
     app = LedgerApplication(
         settings.eventsourcing_env(create_table=create_tables),
         origin=settings.origin,
@@ -339,7 +348,6 @@ def open_ledger(
         vault=vault,
         sealing=ReportKeys(vault.secret),
     )
-    reader, writer = make_engines(settings)
     if create_tables:
         migrate.upgrade(writer)
     elif not migrate.is_current(reader):
@@ -369,6 +377,35 @@ def open_ledger(
         )
         ledger.sequences_inline = True
     return ledger
+
+
+def _refuse_a_new_vault_for_an_old_log(settings: Settings, vault: Vault, reader: Engine) -> None:
+    # `canbo init` makes the vault's secrets with the log. A log with leaves and a vault
+    # without them means the vault was lost or replaced: going on would make new report and
+    # blind-index keys (reports filed before could not be opened, protections would stop
+    # matching, the enrolled intake key would no longer sign) and every sealed personal
+    # data would be gone without a word.
+    if vault.has_secrets():
+        return
+    try:
+        with reader.connect() as conn:
+            leaves = conn.execute(select(log_state.c.size).where(log_state.c.id == 1)).scalar()
+    except SQLAlchemyError:  # no log tables yet: a log being created
+        return
+    if leaves:
+        vault.close()
+        raise SettingsError(
+            f"the personal-data vault of {settings.data_dir} is new or empty, but the log already "
+            f"has {leaves} leaves: restore the vault ({_vault_place(settings)}) from the backup "
+            "made with the log; opening with a new vault would lose every sealed personal data "
+            "and the report keys"
+        )
+
+
+def _vault_place(settings: Settings) -> str:
+    if settings.is_postgres:
+        return "the vault tables in the log's PostgreSQL database"
+    return str(settings.data_dir / VAULT_FILE)
 
 
 def open_vault(settings: Settings) -> Vault:
