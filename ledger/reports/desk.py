@@ -144,29 +144,7 @@ class ReportDesk:
                 "có trường không hợp lệ",
                 unexpected=extra,
             )
-        text = form.get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
-            raise _invalid("text", f"text must be 1 to {MAX_TEXT} characters", "nội dung trống")
-        attachments = form.get("attachments", [])
-        if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
-            raise _invalid(
-                "attachments", f"at most {MAX_ATTACHMENTS} attachments", "quá nhiều tệp đính kèm"
-            )
-        files = []
-        for n, item in enumerate(attachments):
-            where = f"attachments[{n}]"
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                raise _invalid(where, f"{where} must be {{name, data}}", "tệp đính kèm sai")
-            data = _b64(item.get("data"), f"{where}.data", MAX_ATTACHMENT_BYTES)
-            if len(data) > MAX_ATTACHMENT_BYTES:
-                raise _invalid(where, f"{where} is over 10 MiB", "tệp đính kèm quá 10 MiB")
-            files.append({"name": item["name"][:200], "data": item["data"]})
-        content = {"text": text, "attachments": files}
-        concerns = form.get("concerns")
-        if concerns is not None:
-            if not isinstance(concerns, str) or len(concerns) > 120:
-                raise _invalid("concerns", "concerns is an official id", "mã cán bộ sai")
-            content["concerns"] = concerns
+        content = _content_of(form)
         sealed = keys.seal_to(keys.committee_public(), json.dumps(content).encode(), COMMITTEE_INFO)
         identity = form.get("identity")
         if identity is None:
@@ -190,6 +168,18 @@ class ReportDesk:
                 unexpected=extra,
             )
         sealed = _b64(form["sealed_content"], "sealed_content", MAX_SEALED_BYTES)
+        # Opened here, in memory only, to hold it to the web form's rules: content that does
+        # not open, or opens to something else, would make a report no one could handle.
+        try:
+            opened = json.loads(self._keys.open_committee(sealed, COMMITTEE_INFO))
+        except Exception:  # any failure to open it is the reporter's error
+            raise _invalid(
+                "sealed_content",
+                "sealed_content does not open with this log's committee key: seal the JSON "
+                "{text, attachments, concerns} to the keys at GET /v1/reports/keys",
+                "nội dung niêm phong không mở được bằng khoá của sổ này",
+            ) from None
+        _content_of(opened, "sealed_content.")
         identity = form.get("sealed_identity")
         return sealed, _b64(identity, "sealed_identity", 64 * 1024) if identity else None
 
@@ -334,3 +324,38 @@ def sealed_text(text: str) -> tuple[dict[str, Any], str]:
     """Private data {salt, text} and its commitment, for report.note/message/conclude."""
     data = {"salt": base64.b64encode(secrets.token_bytes(16)).decode(), "text": text}
     return data, commitment_of(data)
+
+
+def _content_of(fields: Any, where: str = "") -> dict[str, Any]:
+    """A report's content from the reporter's fields, held to the form's rules (`where`: the
+    prefix naming them in errors, for content the reporter sealed)."""
+    if not isinstance(fields, dict):
+        raise _invalid(
+            where.rstrip(".") or "body", "the content must be a JSON object", "nội dung sai"
+        )
+    text = fields.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise _invalid(f"{where}text", f"text must be 1 to {MAX_TEXT} characters", "nội dung trống")
+    attachments = fields.get("attachments", [])
+    if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
+        raise _invalid(
+            f"{where}attachments",
+            f"at most {MAX_ATTACHMENTS} attachments",
+            "quá nhiều tệp đính kèm",
+        )
+    files = []
+    for n, item in enumerate(attachments):
+        place = f"{where}attachments[{n}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise _invalid(place, f"{place} must be {{name, data}}", "tệp đính kèm sai")
+        data = _b64(item.get("data"), f"{place}.data", MAX_ATTACHMENT_BYTES)
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise _invalid(place, f"{place} is over 10 MiB", "tệp đính kèm quá 10 MiB")
+        files.append({"name": item["name"][:200], "data": item["data"]})
+    content: dict[str, Any] = {"text": text, "attachments": files}
+    concerns = fields.get("concerns")
+    if concerns is not None:
+        if not isinstance(concerns, str) or len(concerns) > 120:
+            raise _invalid(f"{where}concerns", "concerns is an official id", "mã cán bộ sai")
+        content["concerns"] = concerns
+    return content

@@ -95,6 +95,28 @@ def test_a_report_sealed_on_the_reporters_machine(reports_desk: Desk) -> None:
     assert bad.details["field"] == "sealed_identity"
 
 
+def test_sealed_content_is_held_to_the_forms_rules_at_intake(reports_desk: Desk) -> None:
+    """Content that does not open, or opens to something else, would make a report no one
+    could handle (every handling check opens it): refused when filed, naming the field."""
+    desk = reports_desk
+    keys = desk.ledger.reports.public_keys()
+    size = desk.ledger.log.require_head().size
+
+    def filing(sealed: bytes) -> LedgerError:
+        form = {"category": "other", "unit": COMMUNE}
+        return refusal_filing(desk, {**form, "sealed_content": base64.b64encode(sealed).decode()})
+
+    not_sealed = filing(b"x" * 200)
+    assert (not_sealed.code, not_sealed.details["field"]) == ("invalid_payload", "sealed_content")
+    a_list = filing(seal(keys["committee"], b"[1, 2]", COMMITTEE_INFO))
+    assert a_list.details["field"] == "sealed_content"
+    no_text = filing(seal(keys["committee"], json.dumps({"text": ""}).encode(), COMMITTEE_INFO))
+    assert no_text.details["field"] == "sealed_content.text"
+    wrong_key = filing(seal(keys["protection"], json.dumps({"text": "x"}).encode(), COMMITTEE_INFO))
+    assert wrong_key.details["field"] == "sealed_content"
+    assert desk.ledger.log.require_head().size == size  # nothing recorded
+
+
 def refusal_filing(desk: Desk, form: dict[str, object]) -> LedgerError:
     with pytest.raises(LedgerError) as caught:
         desk.ledger.reports.file(form)
