@@ -80,7 +80,11 @@ def cmd_file(args: argparse.Namespace) -> int:
     if args.concerns:
         content["concerns"] = args.concerns
     try:
-        keys = httpx.get(args.url.rstrip("/") + "/v1/reports/keys", timeout=30).json()
+        answered = httpx.get(args.url.rstrip("/") + "/v1/reports/keys", timeout=30)
+        keys = answered.json()
+        if answered.status_code != 200 or not isinstance(keys, dict) or "committee" not in keys:
+            # Say why (a log without a reporting channel answers 503), not a KeyError.
+            return _fail(keys if isinstance(keys, dict) else f"{answered.status_code} from server")
         body: dict[str, Any] = {
             "category": args.category,
             "unit": args.unit,

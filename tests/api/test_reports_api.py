@@ -192,3 +192,8 @@ def test_canbo_report_seals_on_this_machine_against_a_real_server(
         monkeypatch.setattr("sys.stdin", io.StringIO("0000-0000-0000-0000-0000\n"))
         assert main(["report", "status", "--url", url]) == 1
         assert "no report" in capsys.readouterr().err
+        # A server that does not answer with report keys: a clear error, not a traceback.
+        wrong = [a if a != url else url + "/elsewhere" for a in ["report", "file", "--url", url]]
+        filing = [*wrong, "--category", "other", "--unit", COMMUNE, "--text-file", str(text)]
+        assert main(filing) == 1
+        assert capsys.readouterr().err.startswith("error: ")
