@@ -84,9 +84,7 @@ def reports_overview(
     found = []
     with reader.snapshot(None) as snap:
         for report in snap.state.reports.values():
-            if not (
-                covers(report.unit) or (report.transferred_to and covers(report.transferred_to))
-            ):
+            if not (any(covers(unit) for unit in report.units())):
                 continue
             due = deadlines(report, report_parameters(snap.state, report.unit, today), today)
             if overdue_only and not due.overdue:

@@ -42,11 +42,18 @@ def _report(w: PersonnelWork, st: Statement) -> ReportState:
     return report
 
 
+def _require_scope_over(w: PersonnelWork, signer: KeyRecord, report: ReportState, act: str) -> None:
+    # The unit it was filed with, or after a transfer the unit handling it: either sees it
+    # in the inspection overview (ledger.personnel.inspection), so either may act on it.
+    if not any(w.covers(signer.unit_scope, unit) for unit in report.units()):
+        w.require_scope(signer, report.handling_unit, act)  # refused, naming the unit
+
+
 def _handling(w: PersonnelWork, signer: KeyRecord, st: Statement) -> ReportState:
     """The report, if the signer handles it: its assigned handler, or committee in scope; never
     the official it concerns or their relative."""
     report = _report(w, st)
-    w.require_scope(signer, report.transferred_to or report.unit, "handle reports")
+    w.require_scope(signer, report.handling_unit, "handle reports")
     if signer.role == "handler" and report.handler != signer.official_id:
         raise NotAuthorised(
             f"report {report.id} is assigned to another handler",
@@ -103,7 +110,7 @@ def transfer(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outc
     if report.status not in ("received", "transferred"):
         raise wrong_status("report", report.id, report.status, "received")
     w.unit(st.payload["to_unit"], "to_unit")
-    if st.payload["to_unit"] == (report.transferred_to or report.unit):
+    if st.payload["to_unit"] == report.handling_unit:
         raise InvalidPayload(
             "a transfer goes to another unit", "chuyển đến đơn vị khác", field="to_unit"
         )
@@ -142,7 +149,7 @@ def sealed_text(w: PersonnelWork, signer: KeyRecord, st: Statement, private: Any
 def read(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     if signer.role == "inspector":
         report = _report(w, st)
-        w.require_scope(signer, report.unit, "inspect reports")
+        _require_scope_over(w, signer, report, "inspect reports")
         _refuse_conflict(w, report, signer.official_id)
     else:
         _handling(w, signer, st)
@@ -175,7 +182,7 @@ def extend(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcom
 
 def expire(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     report = _report(w, st)
-    w.require_scope(signer, report.unit, "destroy report keys")
+    _require_scope_over(w, signer, report, "destroy report keys")
     ends = retention_ends(report, report_parameters(w.state, report.unit, local_today(st.time)))
     today = local_today(st.time)
     if ends is None or today < ends:
@@ -190,7 +197,7 @@ def expire(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcom
 
 def identity_request(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     report = _report(w, st)
-    w.require_scope(signer, report.unit, "ask for a reporter's identity")
+    _require_scope_over(w, signer, report, "ask for a reporter's identity")
     if st.payload["request_id"] in report.identity_requests:
         raise exists("identity request", st.payload["request_id"])
     return {}
@@ -207,7 +214,7 @@ def _request(report: ReportState, st: Statement) -> Any:
 
 def identity_approve(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     report = _report(w, st)
-    w.require_scope(signer, report.unit, "approve opening an identity")
+    _require_scope_over(w, signer, report, "approve opening an identity")
     request = _request(report, st)
     if signer.official_id in request.approvals or signer.official_id == request.requester:
         raise NotAuthorised(

@@ -43,3 +43,12 @@ class ReportState:
     reads: list[tuple[str, datetime]] = field(default_factory=list)  # (reader, when)
     identity_requests: dict[str, IdentityRequest] = field(default_factory=dict)
     expired_on: date | None = None
+
+    @property
+    def handling_unit(self) -> str:
+        """The unit that handles it now: the one it was transferred to, else the one filed."""
+        return self.transferred_to or self.unit
+
+    def units(self) -> tuple[str, ...]:
+        """The unit it was filed with and, after a transfer, the unit handling it."""
+        return (self.unit,) if self.transferred_to is None else (self.unit, self.transferred_to)

@@ -316,6 +316,15 @@ def test_a_transferred_report_is_handled_by_the_unit_it_went_to(reports_desk: De
     desk.submit("CB-C2", "report.accept", {**target, "complexity": "normal"})
     state = desk.ledger.app.personnel_view.state.reports[report_id]
     assert (state.status, state.transferred_to) == ("accepted", "QN/hoa-lac")
+    # An inspector of the unit it went to, who sees it in the overview, may read it and ask
+    # for the reporter's identity too; one of a third unit may not.
+    desk.enrol("CB-INSP-HL", "inspector", "QN/hoa-lac")
+    desk.submit("CB-INSP-HL", "report.read", target)
+    desk.submit(
+        "CB-INSP-HL", "identity.request", {**target, "request_id": "YC-1", "reason": "Xác minh"}
+    )
+    desk.enrol("CB-INSP-X", "inspector", "QN/xa-khac")
+    assert refusal(desk, "CB-INSP-X", "report.read", target).code == "not_authorised"
 
 
 def test_protection_ends_only_in_scope_and_never_in_the_past(reports_desk: Desk) -> None:
