@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response, StreamingResponse
 
 from api.read_models import ReadModelsDep
+from ledger.rules.decision import Kind
 from projections.exports import decisions_csv, ndjson, officials_csv
 from projections.public_read import PUBLIC_STATUSES, DecisionQuery, PublicReader
 
@@ -22,11 +23,7 @@ ID = r"^[A-Za-z0-9][A-Za-z0-9._/@:-]{0,119}$"
 IdPath = Annotated[str, Path(pattern=ID, description="record id (may contain '/')")]
 Unit = Annotated[str | None, Query(pattern=ID, description="this unit and the units below it")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-KINDS = (
-    "recruitment|appointment|reappointment|probation_start|probation_confirmation|"
-    "probation_failure|rotation|transfer|secondment|evaluation|commendation|discipline|"
-    "resignation|dismissal"
-)
+KINDS = "|".join(k.value for k in Kind)  # the rules' kinds of decision, in their order
 
 
 def reader(models: Any) -> PublicReader:

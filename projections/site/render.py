@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, func, select
 
+from ledger.rules.decision import Kind
 from projections.charts import bar_chart, stacked_bar_chart
 from projections.inspection.communes import BANDS, compare_communes
 from projections.inspection.scope import Scope
@@ -255,7 +256,7 @@ class Site:
             query=query,
             searched=searched,
             page_path=lambda n: _paged("decisions", n),
-            kinds=[k for k in _DECISION_KINDS],
+            kinds=list(_DECISION_KINDS),
             statuses=PUBLIC_STATUSES,
         )
 
@@ -351,22 +352,7 @@ class Site:
             yield prefix + "stats.html", bind(self.stats, lang, today)
 
 
-_DECISION_KINDS = (
-    "recruitment",
-    "appointment",
-    "reappointment",
-    "probation_start",
-    "probation_confirmation",
-    "probation_failure",
-    "rotation",
-    "transfer",
-    "secondment",
-    "evaluation",
-    "commendation",
-    "discipline",
-    "resignation",
-    "dismissal",
-)
+_DECISION_KINDS = tuple(k.value for k in Kind)  # the rules' kinds of decision
 
 
 def _paged(section: str, page: int) -> str:
