@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from ledger.checkpoint import Checkpoint
 from ledger.log_schema import log_witnesses
@@ -76,13 +76,19 @@ class CosignatureStore:
                     "cosignature": record.cosignature,
                     "updated_at": now,
                 }
-                # A write first (not a read), so SQLite takes the write lock at once.
+                # A write first (not a read), so SQLite takes the write lock at once. Never
+                # backwards: a sequencer that lost the lead (and still sends checkpoints) must
+                # not write an older cosigned checkpoint over the leader's newer one.
+                stored = log_witnesses.c.cosigned_size
                 result = conn.execute(
                     update(log_witnesses)
-                    .where(log_witnesses.c.witness == record.witness)
+                    .where(
+                        log_witnesses.c.witness == record.witness,
+                        or_(stored.is_(None), stored <= (record.cosigned_size or -1)),
+                    )
                     .values(**values)
                 )
-                if result.rowcount == 0:
+                if result.rowcount == 0 and not _exists(conn, record.witness):
                     conn.execute(insert(log_witnesses).values(witness=record.witness, **values))
 
     def published(self, witnesses: Sequence[VerifierKey]) -> Published | None:
@@ -107,3 +113,8 @@ class CosignatureStore:
                 note = append_signature_line(note, record.cosignature)
                 cosigners.append(key.format())
         return Published(note, Checkpoint.parse(checkpoint_text(note)), tuple(cosigners))
+
+
+def _exists(conn: Connection, witness: str) -> bool:
+    row = conn.execute(select(log_witnesses.c.witness).where(log_witnesses.c.witness == witness))
+    return row.first() is not None

@@ -187,3 +187,23 @@ def test_a_witness_that_holds_another_history_is_reported_as_a_fork(
 
 def test_checkpoint_text_is_what_a_cosignature_covers() -> None:
     assert checkpoint_text("o\n1\nr\n\n\u2014 k sig\n") == "o\n1\nr\n"
+
+
+def test_the_cosigned_checkpoint_never_moves_backwards(sqlite_log: LogFixture) -> None:
+    """A sequencer that lost the lead may still send checkpoints for a while: what it saves
+    must not replace the newer cosigned checkpoint the leader saved."""
+    from ledger.witness.cosignatures import WitnessRecord
+
+    ledger = sqlite_log.open()
+    try:
+        store = CosignatureStore(ledger.log.engine)
+        newer = WitnessRecord("w+1+key", 10, 10, "checkpoint 10", "— w sig10")
+        older = WitnessRecord("w+1+key", 5, 5, "checkpoint 5", "— w sig5")
+        store.save([newer], now=2)
+        store.save([older], now=3)
+        assert store.load()["w+1+key"] == newer
+        first = WitnessRecord("w+2+key", 0)  # a witness new to the log is added
+        store.save([first], now=4)
+        assert store.load()["w+2+key"] == first
+    finally:
+        ledger.close()
