@@ -21,7 +21,6 @@ from ledger.personnel.state import (
     FrameworkState,
     HistoryItem,
     InitiativeState,
-    Mark,
     OfficialState,
     PersonnelState,
     PostponementState,
@@ -66,7 +65,6 @@ def apply(state: PersonnelState, entry: Entry) -> None:
     """Change the state as the recorded statement says."""
     FOLDS[entry.type](state, entry)
     key = (entry.record_kind, entry.record_id)
-    state.marks[key] = Mark(entry.aggregate_id, entry.version)
     state.history.setdefault(key, []).append(
         HistoryItem(
             entry.version,

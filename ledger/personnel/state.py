@@ -18,14 +18,6 @@ from ledger.rules.model import Framework, Level, Post, TitleGroup
 
 
 @dataclass
-class Mark:
-    """Where a fact was recorded: the record's aggregate id and version."""
-
-    aggregate_id: str
-    version: int
-
-
-@dataclass
 class UnitState:
     """A province, commune or ward."""
 
@@ -278,7 +270,6 @@ class PersonnelState:
     # Decisions in the order they took effect (approval order): the derivation's input.
     effect_order: list[str] = field(default_factory=list)
     # Where each record's latest change was recorded, and all its changes.
-    marks: dict[tuple[str, str], Mark] = field(default_factory=dict)
     history: dict[tuple[str, str], list[HistoryItem]] = field(default_factory=dict)
 
     def province_of(self, unit_id: str) -> str | None:

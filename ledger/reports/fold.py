@@ -24,12 +24,10 @@ def _file(s: PersonnelState, e: Entry) -> None:
     )
 
 
-def _count(name: str) -> Callable[[PersonnelState, Entry], None]:
-    def count(s: PersonnelState, e: Entry) -> None:
-        report = _report(s, e)
-        setattr(report, name, getattr(report, name) + 1)
-
-    return count
+def _sealed_beside(s: PersonnelState, e: Entry) -> None:
+    # A reply, note or message: its text is sealed in the vault; the report only has to exist
+    # (its history, kept for every statement, lists them).
+    _report(s, e)
 
 
 def _acknowledge(s: PersonnelState, e: Entry) -> None:
@@ -91,13 +89,13 @@ def _open(s: PersonnelState, e: Entry) -> None:
 
 REPORT_FOLDS: dict[str, Callable[[PersonnelState, Entry], None]] = {
     "report.file": _file,
-    "report.reply": _count("replies"),
+    "report.reply": _sealed_beside,
     "report.acknowledge": _acknowledge,
     "report.accept": _accept,
     "report.transfer": _transfer,
     "report.assign": _assign,
-    "report.note": _count("notes"),
-    "report.message": _count("messages"),
+    "report.note": _sealed_beside,
+    "report.message": _sealed_beside,
     "report.read": _read,
     "report.extend": _extend,
     "report.conclude": _conclude,

@@ -37,9 +37,6 @@ class ReportState:
     extensions: list[tuple[date, int, str]] = field(default_factory=list)  # (on, days, reason)
     concluded_on: date | None = None
     outcome: str | None = None
-    replies: int = 0
-    messages: int = 0
-    notes: int = 0
     reads: list[tuple[str, datetime]] = field(default_factory=list)  # (reader, when)
     identity_requests: dict[str, IdentityRequest] = field(default_factory=dict)
     expired_on: date | None = None
