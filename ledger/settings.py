@@ -73,8 +73,7 @@ class Settings:
     def psycopg_conninfo(self) -> str:
         """The PostgreSQL URL as psycopg takes it (no "+driver" in the scheme)."""
         assert self.database_url is not None, "only for PostgreSQL"
-        scheme, rest = self.database_url.split("://", 1)
-        return f"{scheme.split('+', 1)[0]}://{rest}"
+        return libpq_url(self.database_url)
 
     def sqlalchemy_url(self) -> str:
         """The SQLAlchemy URL of the log database."""
@@ -152,3 +151,9 @@ class Settings:
         settings = cls(data_dir=data_dir, **data)
         override = os.environ.get("CANBO_DATABASE_URL")
         return replace(settings, database_url=override) if override else settings
+
+
+def libpq_url(database_url: str) -> str:
+    """A database URL as libpq and psycopg take it: SQLAlchemy's "+driver" dropped."""
+    scheme, rest = database_url.split("://", 1)
+    return f"{scheme.split('+', 1)[0]}://{rest}"

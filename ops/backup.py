@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, select
 
 from ledger.bootstrap import VAULT_FILE
 from ledger.log_schema import log_state
-from ledger.settings import CONFIG_FILE, Settings
+from ledger.settings import CONFIG_FILE, Settings, libpq_url
 
 SQLITE_FILE = "ledger.sqlite3"
 DUMP_FILE = "database.dump"
@@ -113,9 +113,9 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 
 def _run(command: list[str], database_url: str) -> None:
-    # libpq takes the URL as the database name; SQLAlchemy's "+psycopg" suffix it would not.
-    url = database_url.replace("postgresql+psycopg://", "postgresql://")
-    done = subprocess.run([*command, "--dbname", url], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [*command, "--dbname", libpq_url(database_url)], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
 
