@@ -56,17 +56,21 @@ def open_round(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Ou
     return {}
 
 
+def _inspected(found: Any, unit: str) -> None:
+    if unit not in found.units:
+        raise InvalidPayload(
+            f"unit {unit} is not inspected by round {found.id} (its units: {found.units})",
+            "đơn vị không thuộc phạm vi đợt kiểm tra",
+            field="unit",
+        )
+
+
 def finding(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Outcome:
     found = _round(w, st)
     _inspector(signer, found)
     if st.payload["finding_id"] in found.findings:
         raise exists("finding", st.payload["finding_id"])
-    if st.payload["unit"] not in found.units:
-        raise InvalidPayload(
-            f"unit {st.payload['unit']} is not inspected by round {found.id}",
-            "đơn vị không thuộc phạm vi đợt kiểm tra",
-            field="unit",
-        )
+    _inspected(found, st.payload["unit"])
     decision = st.payload.get("decision_id")
     if decision is not None and decision not in w.state.decisions:
         raise unknown("decision_id", "decision", decision)
@@ -80,8 +84,7 @@ def follow_up(w: PersonnelWork, signer: KeyRecord, st: Statement, _: Any) -> Out
         raise exists("follow-up", st.payload["follow_up_id"])
     if st.payload["finding_id"] not in found.findings:
         raise unknown("finding_id", "finding", st.payload["finding_id"])
-    if st.payload["unit"] not in found.units:
-        raise InvalidPayload("the unit responsible is not inspected", "đơn vị không hợp lệ")
+    _inspected(found, st.payload["unit"])
     return {}
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ledger.errors import InvalidPayload, NotAuthorised
+from ledger.errors import InvalidPayload, LedgerError, NotAuthorised
 from tests.api.sessions import UNLIMITED, bearer, login
 from tests.conftest import make_log
 from tests.ledger.personnel.conftest import COMMUNE, build_province, chair_collective, decision
@@ -146,6 +146,16 @@ def test_a_cross_inspection_round_with_findings_and_follow_ups(
             "deadline": desk.days(5),
         },
     )
+    # A follow-up for a unit the round does not inspect is refused, naming it and the field.
+    stray = {"follow_up_id": "A3", "finding_id": "F1", "unit": "QN/not-inspected"}
+    with pytest.raises(LedgerError) as refused:
+        desk.submit(
+            "CB-INSP",
+            "inspection.follow_up",
+            {"round_id": "KT-2026-1", **stray, "action": "x", "deadline": desk.days(5)},
+        )
+    assert refused.value.details["field"] == "unit"
+    assert "QN/not-inspected" in refused.value.message_en
     # Only the unit responsible reports a follow-up done.
     with pytest.raises(NotAuthorised):
         desk.submit(
