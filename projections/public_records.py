@@ -289,8 +289,10 @@ class PublicRecords(Projection):
             if e.record_kind == "official":
                 official = e.record_id
             elif e.record_kind == "decision":
-                official = s.decisions[e.record_id].subject
                 status = e.outcome.get("status")
+                if status == "draft":
+                    continue  # public only once proposed, like the decision's own page
+                official = s.decisions[e.record_id].subject
             rows.append(
                 {
                     "log_index": located.log_index,

@@ -125,3 +125,26 @@ def test_popolo_document_and_bulk_exports(province: Province) -> None:
     assert chair["posts"] == "QN/an-binh/chair"
     decisions = list(csv.DictReader(io.StringIO("".join(decisions_csv(r.each_decision())))))
     assert [d["id"] for d in decisions][:2] == ["QD-2021-01", "QD-F1"]
+
+
+def test_a_draft_enters_the_change_feed_only_once_proposed(province: Province) -> None:
+    """Like the decision's own public page (404 while a draft)."""
+    payload = {
+        "decision_id": "QD-DRAFT",
+        "kind": "commendation",
+        "subject": "CB-FIN",
+        "unit": "QN/an-binh",
+        "effective_on": province.desk.days(0),
+        "legal_basis": "Luật Thi đua, khen thưởng",
+        "summary": "Khen thưởng",
+    }
+
+    def feed() -> list[tuple[str, str | None]]:
+        province.models.catch_up()
+        changes = reader(province).changes(limit=1000)["changes"]
+        return [(c["type"], c["status"]) for c in changes if c["record_id"] == "QD-DRAFT"]
+
+    province.desk.submit("CB-CLERK", "decision.draft", payload)
+    assert feed() == []
+    province.desk.submit("CB-CHAIR", "decision.propose", {"decision_id": "QD-DRAFT"})
+    assert feed() == [("decision.propose", "proposed")]
