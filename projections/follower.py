@@ -126,11 +126,24 @@ class Follower:
         with self.reader.connect() as conn:
             return int(self._position_of(conn))
 
-    def behind(self) -> bool:
-        """True if the log has sequenced events this projection has not taken into account."""
+    def behind(self, head: int | None = None) -> bool:
+        """True if the log has sequenced events this projection has not taken into account.
+
+        `head`: the log's tracking position, if the caller read it already. At or below what
+        this process last wrote, the answer needs no read: stored positions only grow (a
+        rebuild elsewhere runs up to the head itself).
+        """
+        if head is not None and head <= self.position:
+            return False
         with self.reader.connect() as conn:
-            head = conn.execute(select(log_state.c.position).where(log_state.c.id == 1)).scalar()
-            return head is not None and int(head) > int(self._position_of(conn))
+            if head is None:
+                found = conn.execute(
+                    select(log_state.c.position).where(log_state.c.id == 1)
+                ).scalar()
+                if found is None:
+                    return False
+                head = int(found)
+            return head > int(self._position_of(conn))
 
     def catch_up(self) -> int:
         """Apply every sequenced statement past the tracking position; the number applied."""

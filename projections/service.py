@@ -11,9 +11,10 @@ import logging
 import threading
 from collections.abc import Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ledger.bootstrap import Ledger, make_engines
+from ledger.log_schema import log_state
 from ledger.personnel.private import unsealed
 from ledger.settings import Settings, SettingsError
 from projections import migrate
@@ -62,9 +63,14 @@ class ReadModels:
         return {name: f.catch_up() for name, f in self.followers.items()}
 
     def catch_up_if_behind(self) -> None:
-        """Catch up only if the log moved on (two small reads when it did not)."""
+        """Catch up only if the log moved on: one small read when it did not (before each
+        read request of an embedded API)."""
+        with self.reader.connect() as conn:
+            head = conn.execute(select(log_state.c.position).where(log_state.c.id == 1)).scalar()
+        if head is None:
+            return
         for follower in self.followers.values():
-            if follower.behind():
+            if follower.behind(int(head)):
                 follower.catch_up()
 
     def rebuild(self, names: Iterable[str] | None = None) -> dict[str, int]:

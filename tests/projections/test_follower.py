@@ -127,3 +127,23 @@ def test_a_failed_catch_up_is_retried_not_the_end_of_following(
         assert not follower.behind()
     finally:
         models.close()
+
+
+def test_checking_for_news_before_a_read_costs_one_query(province: Province) -> None:
+    """An embedded API checks before each read request: one small read when the log has not
+    moved, not one per projection (and its tracking row)."""
+    from sqlalchemy import event
+
+    models = province.models
+    models.catch_up()
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(models.reader, "before_cursor_execute", count)
+    try:
+        models.catch_up_if_behind()
+        assert len(statements) == 1 and "log_state" in statements[0]
+    finally:
+        event.remove(models.reader, "before_cursor_execute", count)
