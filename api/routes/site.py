@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import copy
 import re
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -44,6 +45,23 @@ def _site(request: Request, ledger: LedgerDep, models: ReadModelsDep) -> Site:
     site = copy.copy(cached)  # the Jinja environment is shared; the checkpoint is this request's
     site.head = head_of(ledger, str(request.base_url).rstrip("/"))
     return site
+
+
+def _stats(request: Request, site: Site, ledger: Any, lang: str, today: date) -> str:
+    # The statistics page runs queries per commune (hundreds in a province) and is public:
+    # built once per log position, language, day and address, not on every request.
+    head = ledger.log.head()
+    key = (lang, today, head.position if head else 0, str(request.base_url))
+    cache: dict[tuple[Any, ...], str] | None = getattr(request.app.state, "stats_pages", None)
+    if cache is None:
+        cache = request.app.state.stats_pages = {}
+    html = cache.get(key)
+    if html is None:
+        html = site.stats(lang, today)
+        if len(cache) >= 8:  # only the newest few matter
+            cache.pop(next(iter(cache)))
+        cache[key] = html
+    return html
 
 
 _HOME = {
@@ -91,7 +109,7 @@ def page(
     elif path == "frameworks.html":
         html = site.frameworks(lang)
     elif path == "stats.html":
-        html = site.stats(lang, today)
+        html = _stats(request, site, ledger, lang, today)
     elif match := _PAGED.match(path):
         number = int(match.group(2) or 1)
         if match.group(1) == "officials":

@@ -93,3 +93,29 @@ def test_live_site_search_language_switch_and_proof(
     missing = client.get("/site/officials/CB-NOBODY.html")
     assert missing.status_code == 404 and missing.json()["message_vi"].startswith("trang")
     assert client.get("/site/proof/999999.html").status_code == 404
+
+
+def test_the_live_statistics_page_is_built_once_per_log_position(
+    site_log: tuple[LogFixture, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It runs queries per commune and is public: not rebuilt on every request."""
+    from projections.site.render import Site
+    from tests.conftest import enrol, official_key
+
+    log, client = site_log
+    built: list[str] = []
+    real = Site.stats
+
+    def counted(self: Site, lang: str, today: object) -> str:
+        built.append(lang)
+        return real(self, lang, today)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Site, "stats", counted)
+    first = client.get("/site/stats.html")
+    assert first.status_code == 200 and "<svg" in first.text
+    assert client.get("/site/stats.html").text == first.text
+    assert client.get("/site/en/stats.html").status_code == 200
+    assert built == ["vi", "en"]  # the second Vietnamese request came from the cache
+    enrol(client.app.state.ledger, log.registrar, official_key("stats-moves"))  # type: ignore[attr-defined]
+    client.get("/site/stats.html")
+    assert built == ["vi", "en", "vi"]  # the log moved: built again
