@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from api import projections_cli, witness_cli
@@ -177,7 +177,7 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     from keys.ed25519 import ED25519
     from ledger.bootstrap import make_engines, make_sequencer, open_ledger
     from ledger.sequencer_service import run_sequencer
-    from ledger.witness.submitter import WitnessSubmitter, start_witnessing
+    from ledger.witness.submitter import start_witnessing
 
     settings = Settings.load(args.data_dir)
     ledger = open_ledger(settings, sequence_in_process=False, create_tables=False)
@@ -192,12 +192,12 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    # The leader, which signs the checkpoints, sends them to the witnesses (a standby does not).
-    submitters: list[WitnessSubmitter] = []
 
-    def start_witnessing_as_leader() -> None:
+    # The leader, which signs the checkpoints, sends them to the witnesses while it leads (a
+    # standby does not).
+    def start_witnessing_as_leader() -> Callable[[], None] | None:
         submitter = start_witnessing(settings.witnesses, ledger.log, ED25519)
-        submitters.extend([submitter] if submitter is not None else [])
+        return submitter.stop if submitter is not None else None
 
     try:
         run_sequencer(
@@ -208,8 +208,6 @@ def cmd_sequencer(args: argparse.Namespace) -> int:
             on_lead=start_witnessing_as_leader,
         )
     finally:
-        for submitter in submitters:
-            submitter.stop()
         writer.dispose()
         ledger.close()
     return 0

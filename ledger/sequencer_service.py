@@ -74,29 +74,32 @@ def run_sequencer(
     stop: threading.Event,
     *,
     poll_interval: float = 0.1,
-    on_lead: Callable[[], None] | None = None,
+    on_lead: Callable[[], Callable[[], None] | None] | None = None,
 ) -> None:
     """Sequence new events until stop is set (idle polling every poll_interval seconds).
 
     On PostgreSQL the leader LISTENs on the channel the event store notifies in every insert
     transaction (the recorder's channel_name), so it wakes as soon as events are stored;
     poll_interval is then only how often it looks without being told.
-    on_lead runs once, the first time this process leads (it starts what only the leader may
-    do, such as sending checkpoints to the witnesses). Losing the database (a restart, a
+    on_lead runs each time this process takes the lead (it starts what only the leader may
+    do, such as sending checkpoints to the witnesses) and returns how to stop that, which
+    runs when the lead ends: a sequencer that lost it (say, in an outage while a standby took
+    over) must not go on acting as the leader. Losing the database (a restart, a
     failover, a network cut) is not fatal: the process logs it, waits, and contends for the
     leadership again, so an outage needs no one to restart the sequencer. A batch in flight
     when the connection broke was rolled back whole, and the next one starts from the tracking
     position in the database.
     """
-    led = False
     while not stop.is_set():
         try:
             with leadership(engine, stop) as lock:
                 log.info("sequencer leading")
-                if on_lead is not None and not led:
-                    on_lead()
-                led = True
-                _sequence_until_stopped(sequencer, lock, stop, poll_interval)
+                stop_leading = on_lead() if on_lead is not None else None
+                try:
+                    _sequence_until_stopped(sequencer, lock, stop, poll_interval)
+                finally:
+                    if stop_leading is not None:
+                        stop_leading()
         except Stopped:
             return
         except (DBAPIError, OperationalError, psycopg.Error) as exc:

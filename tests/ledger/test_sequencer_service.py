@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -33,9 +34,16 @@ def test_losing_the_lead_leaves_no_connection_listening(postgres_log: LogFixture
         return real_run_once()
 
     sequencer.run_once = fail_once_then_stop  # type: ignore[method-assign]
+    leading: list[str] = []
+
+    def lead() -> Callable[[], None]:  # what only the leader does ends with the lead
+        leading.append("lead")
+        return lambda: leading.append("stop")
+
     try:
-        run_sequencer(sequencer, engine, stop, poll_interval=0.05)
+        run_sequencer(sequencer, engine, stop, poll_interval=0.05, on_lead=lead)
         assert len(calls) == 2
+        assert leading == ["lead", "stop", "lead", "stop"]
         # Every connection the pool would hand out next listens on nothing.
         held: list[Any] = [engine.connect() for _ in range(3)]
         try:
