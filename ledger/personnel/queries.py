@@ -17,7 +17,7 @@ from typing import Any
 from ledger.errors import InvalidPayload, NotFound
 from ledger.personnel.derive import Derived
 from ledger.personnel.record import KINDS
-from ledger.personnel.state import HistoryItem, PersonnelState
+from ledger.personnel.state import HistoryItem, PersonnelState, PostState
 from ledger.statement import format_time
 
 LeafIndexOf = Callable[[int], int | None]  # notification id -> leaf index (None: not yet)
@@ -161,10 +161,7 @@ def post(snap: Snapshot, post_id: str, on: date) -> dict[str, Any]:
     if held is None:
         raise _missing("post", post_id)
     p = held.post
-    unit = held.moves[0][1] if held.moves else p.unit
-    for day, _from, to in held.moves:
-        if day <= on:
-            unit = to
+    unit = _unit_on(held, on)
     return {
         "post_id": p.id,
         "as_of": on.isoformat(),
@@ -188,12 +185,22 @@ def post(snap: Snapshot, post_id: str, on: date) -> dict[str, Any]:
     }
 
 
+def _unit_on(held: PostState, on: date) -> str:
+    """The unit a post belonged to on a day (posts move with reorganisations)."""
+    unit = held.moves[0][1] if held.moves else held.post.unit
+    for day, _from, to in held.moves:
+        if day <= on:
+            unit = to
+    return unit
+
+
 def unit(snap: Snapshot, unit_id: str, on: date) -> dict[str, Any]:
     """A unit as of a date: whether it existed, its posts then."""
     u = snap.state.units.get(unit_id)
     if u is None:
         raise _missing("unit", unit_id)
-    posts = [p for p in snap.state.posts if post(snap, p, on)["unit"] == unit_id]
+    # Only each post's unit that day, not its whole record (which scans every holding).
+    posts = [p for p, held in snap.state.posts.items() if _unit_on(held, on) == unit_id]
     return {
         "unit_id": u.id,
         "as_of": on.isoformat(),
