@@ -133,6 +133,17 @@ class LedgerApplication(Application[UUID]):
             self._officials_by_key[key_id] = official  # a key's official never changes
         return official
 
+    def replays_among(self, groups: Sequence[Sequence[SignedStatement]]) -> set[int]:
+        """Which of these submissions hold a statement whose nonce is recorded already (one
+        query for all): a group commit sets them aside instead of saving everyone alone."""
+        pairs = [(s.statement.signer, s.statement.nonce) for g in groups for s in g]
+        used = self.recorder.used_nonces(pairs)  # type: ignore[attr-defined]
+        return {
+            n
+            for n, group in enumerate(groups)
+            if any((s.statement.signer, s.statement.nonce) in used for s in group)
+        }
+
     def save_events(
         self, events: Sequence[DomainEventProtocol[UUID]], **kwargs: Any
     ) -> list[Recording[UUID]]:
@@ -279,8 +290,11 @@ class LedgerApplication(Application[UUID]):
     def _explain_integrity_error(
         self, statements: Sequence[SignedStatement], events: Sequence[DomainEventProtocol[UUID]]
     ) -> Exception:
+        used = self.recorder.used_nonces(  # type: ignore[attr-defined]
+            [(s.statement.signer, s.statement.nonce) for s in statements]
+        )
         for signed in statements:
-            if self.recorder.nonce_used(signed.statement.signer, signed.statement.nonce):  # type: ignore[attr-defined]
+            if (signed.statement.signer, signed.statement.nonce) in used:
                 return _replayed(signed)
         for event in events:
             created = event.originator_version == 1  # every aggregate starts at version 1

@@ -90,7 +90,9 @@ class Ledger:
         )
         self.reports = ReportDesk(self)
         # Concurrent submitters (the API's requests) share transactions through it.
-        self.committer = GroupCommitter(self.save, self._receipts_at_once)
+        self.committer = GroupCommitter(
+            self.save, self._receipts_at_once, replays_among=app.replays_among
+        )
 
     @property
     def origin(self) -> str:

@@ -10,7 +10,9 @@ Guarantees are those of saving each submission alone:
 - a statement refused in a group never fails the others: if the group's save fails for any
   reason, its submissions are saved again one by one, each getting its own answer, exactly as
   if it had come alone (the checks, nonce table, key-record and personnel checks all run
-  inside each of those saves as before);
+  inside each of those saves as before). Submissions resent after a lost answer (their nonce
+  recorded already, found with one query) are the exception: only they go alone, and the
+  others are saved together again;
 - nothing is acknowledged before its transaction has committed, so a crash mid-group loses
   only submissions that were never answered.
 """
@@ -37,6 +39,7 @@ MAX_GROUP_STATEMENTS = 256
 
 Save = Callable[[Sequence[SignedStatement]], list[Accepted]]
 Receipts = Callable[[list[Accepted]], dict[str, Any]]
+Replays = Callable[[Sequence[Sequence[SignedStatement]]], set[int]]
 
 
 @dataclass
@@ -46,12 +49,17 @@ class _Submission:
 
 
 def save_group(
-    save: Save, groups: Sequence[Sequence[SignedStatement]]
+    save: Save,
+    groups: Sequence[Sequence[SignedStatement]],
+    replays_among: Replays | None = None,
 ) -> list[list[Accepted] | Exception]:
     """Save several submissions, each all-or-nothing: together if all pass, else one by one.
 
     The result holds, for each submission in order, its accepted statements or the error that
-    refused it.
+    refused it. replays_among, if given, names the submissions whose nonce is recorded
+    already (resent after a lost answer, the commonest refusal under load): after a failed
+    group they are saved alone (to get their own answer) and the others together again,
+    rather than everyone alone.
     """
     if len(groups) > 1:
         try:
@@ -67,23 +75,38 @@ def save_group(
                 results.append(accepted[start : start + len(group)])
                 start += len(group)
             return results
-    alone: list[list[Accepted] | Exception] = []
-    for group in groups:
-        try:
-            alone.append(save(group))
-        except Exception as exc:
-            alone.append(exc)
-    return alone
+        replayed = replays_among(groups) if replays_among is not None else set()
+        if replayed and len(replayed) < len(groups):
+            others = [n for n in range(len(groups)) if n not in replayed]
+            saved_together = save_group(save, [groups[n] for n in others])
+            answers = dict(zip(others, saved_together, strict=True))
+            for n in sorted(replayed):
+                answers[n] = _alone(save, groups[n])
+            return [answers[n] for n in range(len(groups))]
+    return [_alone(save, group) for group in groups]
+
+
+def _alone(save: Save, group: Sequence[SignedStatement]) -> list[Accepted] | Exception:
+    try:
+        return save(group)
+    except Exception as exc:
+        return exc
 
 
 class GroupCommitter:
     """One writer thread that saves queued submissions in groups and answers each one."""
 
     def __init__(
-        self, save: Save, receipts: Receipts, *, max_statements: int = MAX_GROUP_STATEMENTS
+        self,
+        save: Save,
+        receipts: Receipts,
+        *,
+        max_statements: int = MAX_GROUP_STATEMENTS,
+        replays_among: Replays | None = None,
     ) -> None:
         self._save = save
         self._receipts = receipts
+        self._replays_among = replays_among
         self.max_statements = max_statements
         self._queue: queue.SimpleQueue[_Submission | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -153,7 +176,7 @@ class GroupCommitter:
 
     def _commit(self, group: list[_Submission]) -> None:
         try:
-            results = save_group(self._save, [s.statements for s in group])
+            results = save_group(self._save, [s.statements for s in group], self._replays_among)
             for submission, result in zip(group, results, strict=True):
                 if isinstance(result, Exception):
                     submission.future.set_exception(result)

@@ -101,9 +101,20 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:
         """True if the signer already used this nonce in a recorded statement."""
+        return bool(self.used_nonces([(key_id, nonce)]))
+
+    def used_nonces(self, pairs: Sequence[Nonce]) -> set[Nonce]:
+        """The (key id, nonce) pairs among these already used by recorded statements."""
+        if not pairs:
+            return set()
+        marks = ",".join("?" * len(pairs))
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT 1 FROM {NONCE_TABLE} WHERE key_id=? AND nonce=?", (key_id, nonce))
-            return c.fetchone() is not None
+            c.execute(
+                f"SELECT key_id, nonce FROM {NONCE_TABLE} WHERE nonce IN ({marks})",
+                [nonce for _, nonce in pairs],
+            )
+            found = {(str(row[0]), str(row[1])) for row in c.fetchall()}
+        return found & set(pairs)
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
@@ -228,9 +239,16 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
 
     def nonce_used(self, key_id: str, nonce: str) -> bool:
         """True if the signer already used this nonce in a recorded statement."""
+        return bool(self.used_nonces([(key_id, nonce)]))
+
+    def used_nonces(self, pairs: Sequence[Nonce]) -> set[Nonce]:
+        """The (key id, nonce) pairs among these already used by recorded statements."""
+        if not pairs:
+            return set()
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
-                SQL("SELECT 1 FROM {}.{} WHERE key_id=%s AND nonce=%s").format(*self._nonces),
-                (key_id, nonce),
+                SQL("SELECT key_id, nonce FROM {}.{} WHERE nonce = ANY(%s)").format(*self._nonces),
+                ([nonce for _, nonce in pairs],),
             )
-            return curs.fetchone() is not None
+            found = {(str(row["key_id"]), str(row["nonce"])) for row in curs.fetchall()}
+        return found & set(pairs)

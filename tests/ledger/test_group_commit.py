@@ -15,7 +15,7 @@ from keys.ed25519 import ED25519
 from ledger.application import Accepted
 from ledger.bootstrap import Ledger
 from ledger.errors import LedgerError, ReplayedNonce
-from ledger.group_commit import GroupCommitter
+from ledger.group_commit import GroupCommitter, save_group
 from ledger.log_schema import log_leaves
 from ledger.statement import SignedStatement
 from ledger.tlog_proof import verify_tlog_proof
@@ -184,3 +184,33 @@ def test_closing_saves_what_is_queued_and_refuses_more(sqlite_log: LogFixture) -
     with pytest.raises(LedgerError):
         ledger.committer.submit([notice(ledger, OFFICIAL)])
     ledger.close()
+
+
+def test_a_resent_statement_is_set_aside_and_the_others_saved_together(
+    any_log: LogFixture,
+) -> None:
+    """A statement sent again after a lost answer (replayed nonce) fails its group's save:
+    it alone is then saved alone (to get its own answer), the others together again, not
+    every submission one by one."""
+    ledger = any_log.open()
+    try:
+        enrol(ledger, any_log.registrar, OFFICIAL)
+        resent = notice(ledger, OFFICIAL)
+        ledger.submit([resent])
+        groups: list[list[SignedStatement]] = [[notice(ledger, OFFICIAL)] for _ in range(6)]
+        groups.insert(3, [resent])
+        saves: list[int] = []
+
+        def save(statements: Sequence[SignedStatement]) -> list[Accepted]:
+            saves.append(len(statements))
+            return ledger.save(statements)
+
+        results = save_group(save, groups, ledger.app.replays_among)
+        assert saves == [7, 6, 1]  # the group, the others together, the resent one alone
+        assert isinstance(results[3], ReplayedNonce)
+        assert all(isinstance(r, list) for n, r in enumerate(results) if n != 3)
+        without = save_group(save, [[notice(ledger, OFFICIAL)] for _ in range(2)] + [[resent]])
+        assert saves[3:] == [3, 1, 1, 1]  # without it: everyone alone, as before
+        assert isinstance(without[2], ReplayedNonce)
+    finally:
+        ledger.close()
